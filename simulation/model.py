@@ -1,0 +1,330 @@
+"""AllianceModel: the Mesa model. Owns the state, runs the phases in order, applies them.
+
+One step is one month. Each step: the environment moves; organisations start new
+alliances; each phase decides for the alliances that were in it at the start of the step;
+members whose commitment fell too low leave; alliances too small to go on dissolve; the
+step is recorded. The phases only decide (they return an ``Outcome``); this module is
+the one place that changes state, and it refuses any transition MODEL.md does not allow.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mesa
+import numpy as np
+
+from simulation.agents import Alliance, Organisation
+from simulation.environment import Environment
+from simulation.params import Params
+from simulation.phases import evolving, forming, founding, transforming
+from simulation.phases.common import Outcome, groups_of
+from simulation.population import make_population
+from simulation.records import EventLog, Series, alliance_table, membership_table
+from simulation.state import (
+    ALLOWED,
+    DISSOLVED,
+    EVOLVING,
+    FORMING,
+    FOUNDING,
+    PHASES,
+    TRANSFORMING,
+    AllianceStore,
+    World,
+)
+from simulation.trust import Memberships, TrustStore
+
+PHASE_MODULES = ((FORMING, forming), (FOUNDING, founding), (EVOLVING, evolving),
+                 (TRANSFORMING, transforming))
+#: Cause of dissolution when an alliance falls below ``min_viable`` members, by phase.
+TOO_SMALL = {
+    FORMING: "formation_failed",
+    FOUNDING: "founding_conflict",
+    EVOLVING: "lack_of_results",
+    TRANSFORMING: "transformation_failed",
+}
+#: Commitment of founders and of members who join.
+START_COMMITMENT = 0.6
+
+
+class AllianceModel(mesa.Model):
+    """The alliance lifecycle model.
+
+    Args:
+        params: a ``Params``; if omitted, built from the defaults and ``overrides``.
+        run_id: the id written into every table row (default: ``"run-<seed>"``).
+        **overrides: parameter values by name (validated; unknown names are errors).
+
+    Example:
+        >>> model = AllianceModel(n_organisations=100, steps=24, seed=1)
+        >>> for _ in range(24):
+        ...     model.step()
+    """
+
+    def __init__(self, params: Params | None = None, *, run_id: str | None = None,
+                 **overrides: Any) -> None:
+        if params is None:
+            params = Params.from_mapping(overrides)
+        elif overrides:
+            params = params.replace(**overrides)
+        super().__init__(rng=params.seed)
+        self.params = params
+        self.run_id = run_id if run_id is not None else f"run-{params.seed}"
+        rng = self.rng
+
+        population = make_population(params, rng)
+        trust = TrustStore(population.n, params.trust_baseline)
+        ties = population.ties.tocoo()
+        initial = np.clip(rng.normal(params.prior_trust, 0.1, ties.row.shape[0]), 0.0, 1.0)
+        trust.ensure(ties.row, ties.col, initial)
+        anchor = population.values[rng.integers(population.n)]
+        self.world = World(
+            params=params,
+            population=population,
+            trust=trust,
+            members=Memberships(),
+            alliances=AllianceStore(params.value_dims),
+            environment=Environment(params, rng, anchor),
+        )
+        self.world.refresh()
+        self.events = EventLog()
+        self.series = Series()
+        self.organisations = [Organisation(self, i) for i in range(population.n)]
+        self.alliance_agents: dict[int, Alliance] = {}
+        self._touched: list[np.ndarray] = []
+        self.running = True
+        self._record()
+
+    # --- the step ----------------------------------------------------------------------
+    def step(self) -> None:
+        """Advance one month."""
+        world, rng = self.world, self.rng
+        world.step = self.steps
+        world.environment.advance(self.steps, rng)
+        world.refresh()
+        in_phase = {phase: world.alliances.in_phase(phase) for phase, _ in PHASE_MODULES}
+        self._touched = []
+
+        self.apply(forming.initiate(world, rng))
+        for phase, module in PHASE_MODULES:
+            self.apply(module.step(world, in_phase[phase], rng))
+        self._departures()
+        self._dissolve_too_small()
+
+        store = world.alliances
+        alive = store.alive()
+        store.phase_steps[alive, store.phase[alive]] += 1
+        idle = np.ones(len(world.trust), dtype=bool)
+        for slots in self._touched:
+            idle[slots] = False
+        world.trust.decay(self.params.trust_decay, idle)
+        self._record()
+        if self.steps >= self.params.steps:
+            self.running = False
+
+    def run(self, steps: int | None = None) -> None:
+        """Run to the horizon (or ``steps`` more months)."""
+        for _ in range(self.params.steps - self.steps if steps is None else steps):
+            self.step()
+
+    # --- applying outcomes ---------------------------------------------------------------
+    def apply(self, outcome: Outcome) -> None:
+        """Apply what a phase decided, in a fixed order."""
+        world = self.world
+        for new in outcome.new_alliances:
+            self._found_alliance(new.initiator, new.members, new.is_open)
+        for name, ids, values in outcome.updates:
+            getattr(world.alliances, name)[ids] = values
+        if outcome.trust:
+            src = np.concatenate([t[0] for t in outcome.trust])
+            dst = np.concatenate([t[1] for t in outcome.trust])
+            target = np.concatenate([t[2] for t in outcome.trust])
+            slots = world.trust.ensure(src, dst)
+            world.trust.move_toward(slots, target, self.params.trust_gain, self.params.trust_loss)
+            self._touched.append(slots)
+        for rows, values in outcome.commitment:
+            world.members.commitment[rows] = np.clip(values, 0.0, 1.0)
+        for alliance, orgs, commitment in outcome.joins:
+            self._join(alliance, orgs, commitment)
+        for rows, reason in outcome.exits:
+            self._leave(rows, reason)
+        for alliance, to_phase, cause in outcome.transitions:
+            self.transition(alliance, to_phase, cause)
+        world.refresh()
+
+    def _found_alliance(self, initiator: int, members: np.ndarray, is_open: bool) -> None:
+        world = self.world
+        members = members[world.load[members] < world.population.capacity[members]]
+        if members.shape[0] < 2 or initiator not in members:
+            return
+        mission = world.population.values[members].mean(axis=0)
+        a = world.alliances.new(self.steps, initiator, mission, is_open)
+        world.members.add(a, members, START_COMMITMENT, self.steps, founder=True)
+        world.load[members] += 1
+        world.alliances.n_founders[a] = members.shape[0]
+        world.alliances.peak_size[a] = members.shape[0]
+        self.events.add(self.steps, a, None, FORMING, "initiated")
+        self.alliance_agents[a] = Alliance(self, a)
+
+    def _join(self, alliance: int, orgs: np.ndarray, commitment: float) -> None:
+        world = self.world
+        if world.alliances.phase[alliance] == DISSOLVED:
+            return
+        for org in np.asarray(orgs).tolist():
+            if world.load[org] >= world.population.capacity[org]:
+                continue
+            if world.members.is_member(alliance, org):
+                continue
+            world.members.add(alliance, np.array([org]), commitment, self.steps, founder=False)
+            world.load[org] += 1
+        size = len(self.alliance_agents[alliance].members)
+        world.alliances.peak_size[alliance] = max(world.alliances.peak_size[alliance], size)
+
+    def _leave(self, rows: np.ndarray, reason: str) -> None:
+        """End membership spells; the remaining members trust the leaver less (betrayal)."""
+        world = self.world
+        rows = rows[world.members.active[rows]]
+        if rows.shape[0] == 0:
+            return
+        world.members.end(rows, self.steps, reason)
+        if self.params.betrayal > 0:
+            leavers = world.members.org[rows]
+            groups = groups_of(world, world.members.alliance[rows])
+            # pair every remaining member of each alliance with its leaver
+            stay = groups.org
+            left_org = leavers[groups.group]
+            slots = world.trust.ensure(stay, left_org)
+            world.trust.lower(slots, self.params.betrayal)
+
+    def transition(self, alliance: int, to_phase: int, cause: str) -> None:
+        """Move ``alliance`` to ``to_phase``; refuse any transition MODEL.md does not allow."""
+        store = self.world.alliances
+        from_phase = int(store.phase[alliance])
+        if (from_phase, to_phase) not in ALLOWED:
+            raise RuntimeError(
+                f"transition {PHASES[from_phase]} -> {PHASES[to_phase]} is not allowed "
+                f"(alliance {alliance}, cause {cause})"
+            )
+        self.events.add(self.steps, alliance, from_phase, to_phase, cause)
+        store.phase[alliance] = to_phase
+        store.phase_since[alliance] = self.steps
+        size = int(self.world.size[alliance]) if alliance < self.world.size.shape[0] else 0
+        if to_phase == FOUNDING:
+            store.founded[alliance] = True
+            store.governance[alliance] = 0.0 if from_phase == FORMING else 0.5
+        elif to_phase == EVOLVING and from_phase == FOUNDING:
+            store.governance[alliance] = 1.0
+            store.founding_size[alliance] = max(size, 1)
+        elif to_phase == TRANSFORMING:
+            store.transformations[alliance] += 1
+        elif to_phase == EVOLVING:
+            store.evolutionary_renewals[alliance] += 1
+        elif to_phase == FORMING:
+            store.revolutionary_renewals[alliance] += 1
+        elif to_phase == DISSOLVED:
+            store.ended[alliance] = self.steps
+            store.end_cause[alliance] = cause
+            members = self.world.members
+            rows = members.active_rows()
+            members.end(rows[members.alliance[rows] == alliance], self.steps, "dissolved")
+            agent = self.alliance_agents.pop(alliance, None)
+            if agent is not None:
+                agent.remove()
+
+    def _departures(self) -> None:
+        """Members whose commitment fell below the exit threshold leave (C17)."""
+        members = self.world.members
+        rows = members.active_rows()
+        low = rows[members.commitment[rows] < self.params.exit_commitment]
+        if low.shape[0]:
+            self._leave(low, "low_commitment")
+            self.world.refresh()
+
+    def _dissolve_too_small(self) -> None:
+        world = self.world
+        alive = world.alliances.alive()
+        small = alive[world.size[alive] < self.params.min_viable]
+        for alliance in small.tolist():
+            phase = int(world.alliances.phase[alliance])
+            self.transition(alliance, DISSOLVED, TOO_SMALL[phase])
+        if small.shape[0]:
+            world.refresh()
+
+    # --- recording -----------------------------------------------------------------------
+    def _record(self) -> None:
+        world = self.world
+        store = world.alliances
+        n = store.count
+        phase = store.phase[:n]
+        counts = np.bincount(phase, minlength=5)
+        members = world.members
+        rows = members.active_rows()
+        touched = np.concatenate(self._touched) if self._touched else np.empty(0, dtype=np.int64)
+        evolving_now = np.flatnonzero(phase == EVOLVING)
+        results = store.results[evolving_now]
+        results = results[~np.isnan(results)]
+        alive = np.flatnonzero(phase != DISSOLVED)
+        relevance = evolving.relevance(store.mission[alive], world.environment.need)
+        self.series.add(
+            (
+                self.steps,
+                world.environment.pressure,
+                int(counts[FORMING]),
+                int(counts[FOUNDING]),
+                int(counts[EVOLVING]),
+                int(counts[TRANSFORMING]),
+                float((world.load > 0).mean()),
+                float(world.trust.value[touched].mean()) if touched.size else np.nan,
+                float(members.commitment[rows].mean()) if rows.size else np.nan,
+                float(results.mean()) if results.size else np.nan,
+                float(relevance.mean()) if relevance.size else np.nan,
+                int(store.founded[:n].sum()),
+                int(counts[DISSOLVED]),
+                int(store.evolutionary_renewals[:n].sum()),
+                int(store.revolutionary_renewals[:n].sum()),
+            )
+        )
+
+    # --- views for faces -------------------------------------------------------------------
+    @property
+    def pressure(self) -> float:
+        """Pressure now."""
+        return self.world.environment.pressure
+
+    def shock(self, size: float = 0.4, duration: int = 24) -> None:
+        """Raise pressure by ``size`` from the next step on, for ``duration`` months."""
+        self.world.environment.add_shock(self.steps + 1, size, duration)
+
+    def phase_counts(self) -> dict[str, int]:
+        """Number of alliances in each phase now (dissolved: ever)."""
+        store = self.world.alliances
+        counts = np.bincount(store.phase[: store.count], minlength=5)
+        return {name: int(c) for name, c in zip(PHASES, counts, strict=True)}
+
+    def organisation_phase(self) -> np.ndarray:
+        """Per organisation: the most advanced phase of its alliances now, or -1 if unallied."""
+        world = self.world
+        rows = world.members.active_rows()
+        phase = np.full(world.population.n, -1, dtype=np.int64)
+        np.maximum.at(phase, world.members.org[rows],
+                      world.alliances.phase[world.members.alliance[rows]].astype(np.int64))
+        return phase
+
+    def co_membership_edges(self) -> np.ndarray:
+        """(k, 2) organisation pairs that share an alliance now (each alliance as a star
+        around its initiator or first member, to keep drawings light)."""
+        world = self.world
+        alive = world.alliances.alive()
+        groups = groups_of(world, alive)
+        hub = groups.org[groups.start[groups.group]]
+        keep = groups.org != hub
+        return np.column_stack([hub[keep], groups.org[keep]])
+
+    def tables(self) -> dict[str, Any]:
+        """The tidy tables of this run so far (alliances censored at the current step)."""
+        return {
+            "alliances": alliance_table(self.world.alliances, self.run_id, self.steps),
+            "events": self.events.table(self.run_id),
+            "timeseries": self.series.table(self.run_id),
+            "memberships": membership_table(self.world.members, self.run_id),
+        }

@@ -1,0 +1,109 @@
+"""The population of organisations: values, capabilities, traits and prior ties.
+
+Values are drawn around a few value communities so that similar organisations exist
+(C3); each organisation is strong in one capability, so partners can complement each
+other (C3, C16). Prior ties form a homophilous acquaintance network that seeds trust
+and tells who might start together (C5). Everything is an array over organisations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from simulation.params import Params
+
+MAX_ACQUAINTANCES = 20  # mean number of prior ties at tie_density = 1
+
+
+@dataclass
+class Population:
+    """Arrays over organisations (index = organisation id)."""
+
+    values: np.ndarray  # (N, value_dims) in [0, 1]
+    capabilities: np.ndarray  # (N, capability_dims) in [0, 1]
+    community: np.ndarray  # (N,) int
+    drive: np.ndarray  # (N,) propensity to initiate (C2)
+    fear_of_exclusion: np.ndarray  # (N,) (C5)
+    leadership: np.ndarray  # (N,) visionary leadership capacity (C22)
+    openness: np.ndarray  # (N,) willingness to work with strangers (C4)
+    capacity: np.ndarray  # (N,) alliances at once
+    ties: sparse.csr_matrix  # (N, N) symmetric prior acquaintance network
+    degree: np.ndarray  # (N,) number of prior ties
+
+    @property
+    def n(self) -> int:
+        """Number of organisations."""
+        return self.values.shape[0]
+
+
+def _beta_with_mean(rng: np.random.Generator, mean: float, size: int, k: float = 4.0):
+    """Draws in [0, 1] with the given mean (a beta of concentration ``k``)."""
+    if mean <= 0.0:
+        return np.zeros(size)
+    if mean >= 1.0:
+        return np.ones(size)
+    return rng.beta(mean * k, (1.0 - mean) * k, size)
+
+
+def prior_ties(
+    community: np.ndarray, mean_degree: float, homophily: float, rng: np.random.Generator
+) -> sparse.csr_matrix:
+    """A homophilous random acquaintance graph with the given mean degree.
+
+    Each of the ``N * mean_degree / 2`` edges starts at a random organisation and ends,
+    with probability ``homophily``, at a random member of the same community, else at
+    any organisation. Costs O(edges).
+    """
+    n = community.shape[0]
+    n_edges = int(round(n * mean_degree / 2))
+    if n_edges == 0 or n < 2:
+        return sparse.csr_matrix((n, n), dtype=np.int8)
+    source = rng.integers(n, size=n_edges)
+    within = rng.random(n_edges) < homophily
+    by_community = np.argsort(community, kind="stable")
+    sizes = np.bincount(community, minlength=community.max() + 1)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    c = community[source]
+    pick = starts[c] + np.floor(rng.random(n_edges) * sizes[c]).astype(np.int64)
+    target = np.where(within, by_community[pick], rng.integers(n, size=n_edges))
+    keep = source != target
+    rows = np.concatenate([source[keep], target[keep]])
+    cols = np.concatenate([target[keep], source[keep]])
+    graph = sparse.csr_matrix((np.ones(rows.shape[0], dtype=np.int8), (rows, cols)), shape=(n, n))
+    graph.data[:] = 1  # duplicate edges were summed
+    return graph
+
+
+def make_population(params: Params, rng: np.random.Generator) -> Population:
+    """Draw a population from the parameters with the model's generator."""
+    n = params.n_organisations
+    centres = rng.random((params.n_communities, params.value_dims))
+    community = rng.integers(params.n_communities, size=n)
+    spread = 0.03 + 0.4 * params.value_diversity
+    values = np.clip(centres[community] + rng.normal(0.0, spread, (n, params.value_dims)), 0, 1)
+
+    capabilities = rng.beta(1.5, 4.0, (n, params.capability_dims))
+    specialty = rng.integers(params.capability_dims, size=n)
+    capabilities[np.arange(n), specialty] = rng.beta(5.0, 1.5, n)
+
+    ties = prior_ties(community, MAX_ACQUAINTANCES * params.tie_density, params.tie_homophily, rng)
+    return Population(
+        values=values,
+        capabilities=capabilities,
+        community=community,
+        drive=_beta_with_mean(rng, params.drive, n),
+        fear_of_exclusion=_beta_with_mean(rng, params.fear_of_exclusion, n),
+        leadership=_beta_with_mean(rng, params.leadership, n),
+        openness=rng.beta(2.0, 2.0, n),
+        capacity=np.full(n, params.capacity, dtype=np.int64),
+        ties=ties,
+        degree=np.asarray(ties.sum(axis=1)).ravel().astype(np.int64),
+    )
+
+
+def distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Euclidean distance in value space, scaled to [0, 1] by the space's diagonal."""
+    return np.sqrt(((a - b) ** 2).sum(axis=-1) / a.shape[-1])

@@ -1,0 +1,132 @@
+"""The world's state as arrays: alliances, and the bundle the phases read.
+
+Alliances live in growing arrays indexed by alliance id; the Mesa ``Alliance`` agents are
+thin views on them. ``World`` bundles everything a phase needs to decide what changes,
+so phase functions never need the model itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from simulation.environment import Environment
+from simulation.params import Params
+from simulation.population import Population
+from simulation.trust import Memberships, TrustStore
+
+FORMING, FOUNDING, EVOLVING, TRANSFORMING, DISSOLVED = range(5)
+PHASES: tuple[str, ...] = ("forming", "founding", "evolving", "transforming", "dissolved")
+
+#: Every transition the model allows (MODEL.md); anything else is a bug and raises.
+ALLOWED: frozenset[tuple[int, int]] = frozenset(
+    {
+        (FORMING, FOUNDING),
+        (FOUNDING, EVOLVING),
+        (EVOLVING, TRANSFORMING),
+        (TRANSFORMING, EVOLVING),  # evolutionary renewal
+        (TRANSFORMING, FORMING),  # revolutionary renewal
+        (EVOLVING, FOUNDING),  # growth outgrows the arrangements
+    }
+    | {(phase, DISSOLVED) for phase in (FORMING, FOUNDING, EVOLVING, TRANSFORMING)}
+)
+
+# Alliance fields: name -> (dtype, fill value, per-alliance shape suffix key or None)
+_FIELDS: dict[str, tuple[type, object]] = {
+    "phase": (np.int8, FORMING),
+    "born": (np.int64, 0),
+    "phase_since": (np.int64, 0),
+    "ended": (np.int64, -1),
+    "initiator": (np.int64, -1),
+    "founded": (bool, False),
+    "open": (bool, False),
+    "governance": (float, 0.0),
+    "team": (bool, False),
+    "cohesion": (float, 0.0),
+    "aspiration": (float, np.nan),
+    "results": (float, np.nan),
+    "results_trend": (float, np.nan),
+    "stagnation": (np.int64, 0),
+    "n_founders": (np.int64, 0),
+    "peak_size": (np.int64, 0),
+    "founding_size": (np.int64, 0),
+    "transformations": (np.int64, 0),
+    "evolutionary_renewals": (np.int64, 0),
+    "revolutionary_renewals": (np.int64, 0),
+}
+
+
+class AllianceStore:
+    """Arrays over alliance ids, grown by doubling; ids are never reused."""
+
+    def __init__(self, value_dims: int, capacity: int = 64) -> None:
+        self.count = 0
+        self._capacity = capacity
+        for name, (dtype, fill) in _FIELDS.items():
+            setattr(self, name, np.full(capacity, fill, dtype=dtype))
+        self.mission = np.zeros((capacity, value_dims))
+        self.phase_steps = np.zeros((capacity, 4), dtype=np.int64)
+        self.end_cause: list[str | None] = []
+
+    def _grow(self) -> None:
+        new = self._capacity * 2
+        for name, (dtype, fill) in _FIELDS.items():
+            old = getattr(self, name)
+            arr = np.full(new, fill, dtype=dtype)
+            arr[: self._capacity] = old
+            setattr(self, name, arr)
+        for name in ("mission", "phase_steps"):
+            old = getattr(self, name)
+            arr = np.zeros((new, *old.shape[1:]), dtype=old.dtype)
+            arr[: self._capacity] = old
+            setattr(self, name, arr)
+        self._capacity = new
+
+    def new(self, step: int, initiator: int, mission: np.ndarray, is_open: bool) -> int:
+        """Create an alliance in forming; return its id."""
+        if self.count == self._capacity:
+            self._grow()
+        a = self.count
+        self.count += 1
+        self.born[a] = step
+        self.phase_since[a] = step
+        self.initiator[a] = initiator
+        self.mission[a] = mission
+        self.open[a] = is_open
+        self.end_cause.append(None)
+        return a
+
+    def in_phase(self, phase: int) -> np.ndarray:
+        """Ids of the alliances in ``phase``."""
+        return np.flatnonzero(self.phase[: self.count] == phase)
+
+    def alive(self) -> np.ndarray:
+        """Ids of the alliances not dissolved."""
+        return np.flatnonzero(self.phase[: self.count] != DISSOLVED)
+
+
+@dataclass
+class World:
+    """What the phases read: parameters, population, stores, environment and step."""
+
+    params: Params
+    population: Population
+    trust: TrustStore
+    members: Memberships
+    alliances: AllianceStore
+    environment: Environment
+    step: int = 0
+    # Derived each step by the model, before the phases run:
+    size: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    load: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    def refresh(self) -> None:
+        """Recompute alliance sizes and organisation loads from the active memberships."""
+        rows = self.members.active_rows()
+        self.size = np.bincount(self.members.alliance[rows], minlength=self.alliances.count)
+        self.load = np.bincount(self.members.org[rows], minlength=self.population.n)
+
+    def free(self) -> np.ndarray:
+        """Boolean mask of organisations with free capacity."""
+        return self.load < self.population.capacity
