@@ -91,8 +91,10 @@ def _cmd_params(args: argparse.Namespace) -> int:
             group = row["group"]
             print(f"\n[{group}]")
         rng = "" if row["low"] is None else f"[{row['low']}, {row['high']}]"
-        print(f"  {row['name']:<24} {row['default']!s:<14} {rng:<20} {row['unit']:<14} "
-              f"{row['meaning']}")
+        print(
+            f"  {row['name']:<24} {row['default']!s:<14} {rng:<20} {row['unit']:<14} "
+            f"{row['meaning']}"
+        )
     return 0
 
 
@@ -100,8 +102,9 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
     from simulation.scenarios import SCENARIOS
 
     for scenario in SCENARIOS.values():
-        changes = ", ".join(f"{k}={v}" for k, v in scenario.overrides.items()
-                            if k != "pressure_schedule")
+        changes = ", ".join(
+            f"{k}={v}" for k, v in scenario.overrides.items() if k != "pressure_schedule"
+        )
         if "pressure_schedule" in scenario.overrides:
             changes += ", with a pressure shock"
         print(f"{scenario.name:<16} {scenario.description}")
@@ -122,8 +125,12 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run one scenario and write its tables")
     run.add_argument("--scenario", help="scenario name (see `alliances scenarios`)")
     run.add_argument("--config", metavar="FILE.toml", help="parameter values from a TOML file")
-    run.add_argument("--set", action="append", metavar="NAME=VALUE",
-                     help="set a parameter (repeatable), e.g. --set pressure=0.6")
+    run.add_argument(
+        "--set",
+        action="append",
+        metavar="NAME=VALUE",
+        help="set a parameter (repeatable), e.g. --set pressure=0.6",
+    )
     run.add_argument("--seed", type=int, help="random seed (default 0)")
     run.add_argument("--steps", type=int, help="months to simulate (default 240)")
     run.add_argument("--out", required=True, metavar="DIR", help="output folder")

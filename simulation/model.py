@@ -34,8 +34,12 @@ from simulation.state import (
 )
 from simulation.trust import Memberships, TrustStore
 
-PHASE_MODULES = ((FORMING, forming), (FOUNDING, founding), (EVOLVING, evolving),
-                 (TRANSFORMING, transforming))
+PHASE_MODULES = (
+    (FORMING, forming),
+    (FOUNDING, founding),
+    (EVOLVING, evolving),
+    (TRANSFORMING, transforming),
+)
 #: Cause of dissolution when an alliance falls below ``min_viable`` members, by phase.
 TOO_SMALL = {
     FORMING: "formation_failed",
@@ -61,8 +65,9 @@ class AllianceModel(mesa.Model):
         ...     model.step()
     """
 
-    def __init__(self, params: Params | None = None, *, run_id: str | None = None,
-                 **overrides: Any) -> None:
+    def __init__(
+        self, params: Params | None = None, *, run_id: str | None = None, **overrides: Any
+    ) -> None:
         if params is None:
             params = Params.from_mapping(overrides)
         elif overrides:
@@ -306,13 +311,18 @@ class AllianceModel(mesa.Model):
         world = self.world
         rows = world.members.active_rows()
         phase = np.full(world.population.n, -1, dtype=np.int64)
-        np.maximum.at(phase, world.members.org[rows],
-                      world.alliances.phase[world.members.alliance[rows]].astype(np.int64))
+        np.maximum.at(
+            phase,
+            world.members.org[rows],
+            world.alliances.phase[world.members.alliance[rows]].astype(np.int64),
+        )
         return phase
 
     def co_membership_edges(self) -> np.ndarray:
-        """(k, 2) organisation pairs that share an alliance now (each alliance as a star
-        around its initiator or first member, to keep drawings light)."""
+        """Organisation pairs that share an alliance now, as a (k, 2) array.
+
+        Each alliance is drawn as a star around its first member, to keep drawings light.
+        """
         world = self.world
         alive = world.alliances.alive()
         groups = groups_of(world, alive)

@@ -46,30 +46,54 @@ class Params:
         4, 1, 64, "communities", "Value communities the population is drawn from.", "population"
     )
     value_diversity: float = _p(
-        0.3, 0.0, 1.0, "share", "Spread of values around community centres (0 alike, 1 scattered).",
+        0.3,
+        0.0,
+        1.0,
+        "share",
+        "Spread of values around community centres (0 alike, 1 scattered).",
         "population",
     )
     tie_density: float = _p(
-        0.3, 0.0, 1.0, "share", "Density of prior ties: 1 means 20 acquaintances on average (C5).",
+        0.3,
+        0.0,
+        1.0,
+        "share",
+        "Density of prior ties: 1 means 20 acquaintances on average (C5).",
         "population",
     )
     tie_homophily: float = _p(
-        0.8, 0.0, 1.0, "share", "Share of prior ties inside one's own value community.",
+        0.8,
+        0.0,
+        1.0,
+        "share",
+        "Share of prior ties inside one's own value community.",
         "population",
     )
     capacity: int = _p(
-        2, 1, 10, "alliances", "Alliances an organisation can be a member of at once.",
+        2,
+        1,
+        10,
+        "alliances",
+        "Alliances an organisation can be a member of at once.",
         "population",
     )
     drive: float = _p(
-        0.5, 0.0, 1.0, "share", "Population mean of drive, the propensity to initiate (C2).",
+        0.5,
+        0.0,
+        1.0,
+        "share",
+        "Population mean of drive, the propensity to initiate (C2).",
         "population",
     )
     fear_of_exclusion: float = _p(
         0.3, 0.0, 1.0, "share", "Population mean of fear of being excluded (C5).", "population"
     )
     leadership: float = _p(
-        0.5, 0.0, 1.0, "share", "Population mean of visionary leadership capacity (C22).",
+        0.5,
+        0.0,
+        1.0,
+        "share",
+        "Population mean of visionary leadership capacity (C22).",
         "population",
     )
 
@@ -78,16 +102,27 @@ class Params:
         0.3, 0.0, 1.0, "share", "Constant level of environmental pressure (C20).", "environment"
     )
     pressure_schedule: tuple = _p(
-        (), None, None, "components",
+        (),
+        None,
+        None,
+        "components",
         "Shapes added to the pressure level: ramp, shock, periodic, random_shocks.",
         "environment",
     )
     need_drift: float = _p(
-        0.01, 0.0, 0.2, "per month", "Drift of the societal need at zero pressure; doubles at full "
-        "pressure.", "environment",
+        0.01,
+        0.0,
+        0.2,
+        "per month",
+        "Drift of the societal need at zero pressure; doubles at full pressure.",
+        "environment",
     )
     shock_jump: float = _p(
-        0.5, 0.0, 2.0, "per unit", "Jump of the need per unit of sudden pressure rise.",
+        0.5,
+        0.0,
+        2.0,
+        "per unit",
+        "Jump of the need per unit of sudden pressure rise.",
         "environment",
     )
 
@@ -107,20 +142,26 @@ class Params:
     trust_decay: float = _p(
         0.01, 0.0, 1.0, "per month", "Decay of idle trust toward the baseline.", "trust"
     )
-    betrayal: float = _p(
-        0.3, 0.0, 1.0, "trust", "Trust lost toward a member who leaves.", "trust"
-    )
+    betrayal: float = _p(0.3, 0.0, 1.0, "trust", "Trust lost toward a member who leaves.", "trust")
     commitment_rate: float = _p(
         0.1, 0.0, 1.0, "per month", "Rate at which commitment follows satisfaction.", "trust"
     )
     exit_commitment: float = _p(
-        0.25, 0.0, 1.0, "commitment", "A member whose commitment falls below this leaves (C17).",
+        0.35,
+        0.0,
+        1.0,
+        "commitment",
+        "A member whose commitment falls below this leaves (C17).",
         "trust",
     )
 
     # --- forming -------------------------------------------------------------------
     initiation_rate: float = _p(
-        0.01, 0.0, 1.0, "per month", "Chance that an organisation of drive 1 starts an alliance.",
+        0.01,
+        0.0,
+        1.0,
+        "per month",
+        "Chance that an organisation of drive 1 starts an alliance.",
         "forming",
     )
     initiators: int = _p(
@@ -130,7 +171,11 @@ class Params:
         0.2, 0.0, 1.0, "share", "Share of invitations that go to strangers (C4).", "forming"
     )
     forming_care: float = _p(
-        0.5, 0.0, 1.0, "share", "How strict the move to founding is on trust and consensus (C24).",
+        0.5,
+        0.0,
+        1.0,
+        "share",
+        "How strict the move to founding is on trust and consensus (C24).",
         "forming",
     )
     min_members: int = _p(
@@ -142,22 +187,38 @@ class Params:
 
     # --- founding ------------------------------------------------------------------
     arrangement: Arrangement = _p(
-        "proportional", None, None, "-",
-        "How returns are shared: 'equal' or 'proportional' to contribution (C10).", "founding",
+        "equal",
+        None,
+        None,
+        "-",
+        "How returns are shared: 'equal' or 'proportional' to contribution (C10).",
+        "founding",
     )
     governance_rate: float = _p(
-        0.1, 0.0, 1.0, "per month", "Governance progress per month at full trust (C13).",
+        0.25,
+        0.0,
+        1.0,
+        "per month",
+        "Governance progress per month at full trust (C13).",
         "founding",
     )
     team_threshold: int = _p(
-        8, 2, 10_000, "members", "Size from which a professional team runs operations (C13).",
+        8,
+        2,
+        10_000,
+        "members",
+        "Size from which a professional team runs operations (C13).",
         "founding",
     )
     team_overhead: float = _p(
         0.05, 0.0, 1.0, "results", "Cost of the professional team, per month.", "founding"
     )
     conflict_trust: float = _p(
-        0.15, 0.0, 1.0, "trust", "Mean trust below which founding ends in conflict (C10).",
+        0.3,
+        0.0,
+        1.0,
+        "trust",
+        "Mean trust below which founding ends in conflict (C10).",
         "founding",
     )
 
@@ -166,15 +227,27 @@ class Params:
         0.5, 0.0, 1.0, "share", "Share of alliances founded open to newcomers (C15).", "evolving"
     )
     admission_distance: float = _p(
-        0.25, 0.0, 1.0, "distance", "Farthest an applicant's values may be from the mission (C15).",
+        0.25,
+        0.0,
+        1.0,
+        "distance",
+        "Farthest an applicant's values may be from the mission (C15).",
         "evolving",
     )
     recruitment_rate: float = _p(
-        0.1, 0.0, 1.0, "per month", "Chance that an open alliance looks for a newcomer.",
+        0.1,
+        0.0,
+        1.0,
+        "per month",
+        "Chance that an open alliance looks for a newcomer.",
         "evolving",
     )
     complementarity: float = _p(
-        0.6, 0.0, 1.0, "weight", "How much complementary capabilities drive results (C3, C16).",
+        0.6,
+        0.0,
+        1.0,
+        "weight",
+        "How much complementary capabilities drive results (C3, C16).",
         "evolving",
     )
     results_noise: float = _p(
@@ -184,44 +257,80 @@ class Params:
         0.1, 0.0, 1.0, "per month", "Rate at which aspiration follows results.", "evolving"
     )
     ambition: float = _p(
-        0.005, 0.0, 0.1, "per month", "Ratchet of aspiration above results: ambitious goals (C14).",
+        0.005,
+        0.0,
+        0.1,
+        "per month",
+        "Ratchet of aspiration above results: ambitious goals (C14).",
         "evolving",
     )
     stagnation_steps: int = _p(
         12, 1, 600, "months", "Months below aspiration that count as stagnation (C21).", "evolving"
     )
     transform_hazard: float = _p(
-        0.1, 0.0, 1.0, "per month", "Chance of entering transforming once stagnating, at "
-        "pressure 0.5 (C20).", "evolving",
+        0.1,
+        0.0,
+        1.0,
+        "per month",
+        "Chance of entering transforming once stagnating, at pressure 0.5 (C20).",
+        "evolving",
     )
     foresight: float = _p(
-        0.2, 0.0, 1.0, "share", "How much the mission tracks the need before a crisis (C27).",
+        0.2,
+        0.0,
+        1.0,
+        "share",
+        "How much the mission tracks the need before a crisis (C27).",
         "evolving",
     )
     outgrow_factor: float = _p(
-        2.0, 1.0, 100.0, "ratio", "Growth relative to founding size that outgrows arrangements "
-        "(C12).", "evolving",
+        2.0,
+        1.0,
+        100.0,
+        "ratio",
+        "Growth relative to founding size that outgrows arrangements (C12).",
+        "evolving",
     )
 
     # --- transforming --------------------------------------------------------------
     collective_leadership: float = _p(
-        0.5, 0.0, 1.0, "share", "Weight of shared leadership against one leader (C22).",
+        0.5,
+        0.0,
+        1.0,
+        "share",
+        "Weight of shared leadership against one leader (C22).",
         "transforming",
     )
     renewal_rate: float = _p(
-        0.15, 0.0, 1.0, "per month", "Chance of renewal per month at full leadership (C26).",
+        0.12,
+        0.0,
+        1.0,
+        "per month",
+        "Chance of renewal per month at full leadership (C26).",
         "transforming",
     )
     revolution_gap: float = _p(
-        0.25, 0.0, 1.0, "distance", "Mission-need gap above which renewal is revolutionary (C26).",
+        0.25,
+        0.0,
+        1.0,
+        "distance",
+        "Mission-need gap above which renewal is revolutionary (C26).",
         "transforming",
     )
     transform_erosion: float = _p(
-        0.02, 0.0, 1.0, "per month", "Commitment eroded each month of transforming (C21).",
+        0.02,
+        0.0,
+        1.0,
+        "per month",
+        "Commitment eroded each month of transforming (C21).",
         "transforming",
     )
     max_transforming_steps: int = _p(
-        24, 1, 600, "months", "Transforming that lasts longer fails (transformation_failed).",
+        24,
+        1,
+        600,
+        "months",
+        "Transforming that lasts longer fails (transformation_failed).",
         "transforming",
     )
     min_viable: int = _p(
@@ -275,7 +384,7 @@ class Params:
     @property
     def forming_consensus_needed(self) -> float:
         """Value consensus a forming alliance needs to be founded, set by care (C24)."""
-        return 0.70 + 0.25 * self.forming_care
+        return 0.55 + 0.3 * self.forming_care
 
 
 PARAMETER_NAMES: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Params))

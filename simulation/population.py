@@ -58,7 +58,7 @@ def prior_ties(
     any organisation. Costs O(edges).
     """
     n = community.shape[0]
-    n_edges = int(round(n * mean_degree / 2))
+    n_edges = round(n * mean_degree / 2)
     if n_edges == 0 or n < 2:
         return sparse.csr_matrix((n, n), dtype=np.int8)
     source = rng.integers(n, size=n_edges)

@@ -161,10 +161,11 @@ def run_summary(alliances: pd.DataFrame, events: pd.DataFrame) -> dict[str, floa
     """The summary figures of one run (one row of the ``runs`` table, without parameters).
 
     Survival figures count founded alliances only, from birth; renewal success is the
-    share of finished transformation episodes that ended in a renewal.
+    share of finished transformation episodes that ended in a renewal. The transformation
+    rate is per alliance-year lived after forming (so short-lived alliances count fairly).
     """
     founded = alliances[alliances["founded"]]
-    n_founded = int(len(founded))
+    n_founded = len(founded)
     duration = founded["duration"].to_numpy(dtype=float)
     observed = founded["event_observed"].to_numpy(dtype=bool)
     transformations = int(founded["transformations"].sum())
@@ -172,8 +173,10 @@ def run_summary(alliances: pd.DataFrame, events: pd.DataFrame) -> dict[str, floa
     rev = int(founded["revolutionary_renewals"].sum())
     failed = int((founded["end_cause"] == "transformation_failed").sum())
     ended_in_transform = evo + rev + failed
+    # Time at risk of transforming: alliance-years lived outside forming.
+    years = float((founded["duration"] - founded["steps_forming"]).clip(lower=0).sum()) / 12.0
     summary: dict[str, float | int] = {
-        "alliances_started": int(len(alliances)),
+        "alliances_started": len(alliances),
         "alliances_founded": n_founded,
         "survival_rate": float(1.0 - observed.mean()) if n_founded else float("nan"),
         "survival_72": survival_at(duration, observed, 72) if n_founded else float("nan"),
@@ -182,16 +185,15 @@ def run_summary(alliances: pd.DataFrame, events: pd.DataFrame) -> dict[str, floa
         else float("nan"),
         "median_lifespan": kaplan_meier_median(duration, observed) if n_founded else float("nan"),
         "transformations": transformations,
-        "transformation_rate": transformations / n_founded if n_founded else float("nan"),
+        "transformations_per_alliance": transformations / n_founded if n_founded else float("nan"),
+        "transformation_rate": transformations / years if years > 0 else float("nan"),
         "evolutionary_renewals": evo,
         "revolutionary_renewals": rev,
         "renewal_success_rate": (evo + rev) / ended_in_transform
         if ended_in_transform
         else float("nan"),
         "mean_peak_size": float(founded["peak_size"].mean()) if n_founded else float("nan"),
-        "mean_steps_forming": float(founded["steps_forming"].mean())
-        if n_founded
-        else float("nan"),
+        "mean_steps_forming": float(founded["steps_forming"].mean()) if n_founded else float("nan"),
     }
     for cause in END_CAUSES:
         summary[f"ends_{cause}"] = int((alliances["end_cause"] == cause).sum())
@@ -252,4 +254,3 @@ TABLE_TYPES = {
     "alliances": ALLIANCE_TYPES,
     "memberships": MEMBERSHIP_TYPES,
 }
-

@@ -111,16 +111,15 @@ class Results:
             )
         lines.append(head)
         founded = int(runs["alliances_founded"].sum())
-        lines.append(
-            f"alliances started {int(runs['alliances_started'].sum())}, founded {founded}"
-        )
+        lines.append(f"alliances started {int(runs['alliances_started'].sum())}, founded {founded}")
         lines.append(
             f"survival at the horizon {_pct(runs['survival_rate'].mean())}, "
             f"median lifespan {_months(_median(runs['median_lifespan']))}"
         )
         lines.append(
             f"transformations {int(runs['transformations'].sum())} "
-            f"({runs['transformation_rate'].mean():.2f} per founded alliance); renewals "
+            f"({runs['transformations_per_alliance'].mean():.2f} per founded alliance, "
+            f"{runs['transformation_rate'].mean():.2f} per alliance-year); renewals "
             f"{int(runs['evolutionary_renewals'].sum())} evolutionary, "
             f"{int(runs['revolutionary_renewals'].sum())} revolutionary "
             f"(success {_pct(runs['renewal_success_rate'].mean())})"
@@ -165,10 +164,20 @@ def results_from_model(model: Any, scenario: str = "custom") -> Results:
     row |= params.to_dict()
     row |= run_summary(tables["alliances"], tables["events"])
     row |= {"package_version": prov["package_version"], "git_commit": prov["git_commit"]}
-    runs = pd.DataFrame([row]).astype({"run_id": "string", "scenario": "string",
-                                       "git_commit": "string", "package_version": "string"})
-    prov = prov | {"run_id": model.run_id, "scenario": scenario, "seed": params.seed,
-                   "params": params.to_dict()}
+    runs = pd.DataFrame([row]).astype(
+        {
+            "run_id": "string",
+            "scenario": "string",
+            "git_commit": "string",
+            "package_version": "string",
+        }
+    )
+    prov = prov | {
+        "run_id": model.run_id,
+        "scenario": scenario,
+        "seed": params.seed,
+        "params": params.to_dict(),
+    }
     return Results(runs=runs, provenance=prov, **tables)
 
 
@@ -246,9 +255,14 @@ def read_table(folder: str | os.PathLike, name: str) -> pd.DataFrame:
         frame = pd.read_csv(csv, keep_default_na=True)
         types = TABLE_TYPES.get(name, {})
         if name == "runs":
-            types = {"run_id": "string", "scenario": "string", "git_commit": "string",
-                     "pressure_schedule": "string", "arrangement": "string",
-                     "package_version": "string"}
+            types = {
+                "run_id": "string",
+                "scenario": "string",
+                "git_commit": "string",
+                "pressure_schedule": "string",
+                "arrangement": "string",
+                "package_version": "string",
+            }
         return frame.astype({k: v for k, v in types.items() if k in frame.columns})
     return pd.DataFrame()
 

@@ -30,8 +30,9 @@ def simulate(
     if progress:
         from tqdm import tqdm
 
-        with tqdm(total=params.steps, unit="month", delay=2, disable=None,
-                  file=sys.stderr, leave=False) as bar:
+        with tqdm(
+            total=params.steps, unit="month", delay=2, disable=None, file=sys.stderr, leave=False
+        ) as bar:
             while model.running:
                 model.step()
                 bar.update(1)
@@ -40,8 +41,9 @@ def simulate(
     return results_from_model(model, scenario)
 
 
-def run(scenario: str = "default", *, seed: int = 0, progress: bool = False,
-        **overrides: Any) -> Results:
+def run(
+    scenario: str = "default", *, seed: int = 0, progress: bool = False, **overrides: Any
+) -> Results:
     """Run a named scenario with optional parameter overrides.
 
     Args:

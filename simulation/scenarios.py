@@ -58,7 +58,7 @@ SCENARIOS: dict[str, Scenario] = {
         ),
         Scenario(
             "open-movements",
-            "Open alliances that recruit widely and grow large; professional teams appear (C13, C15).",
+            "Open alliances recruit widely and grow large; professional teams appear (C13, C15).",
             {"open_share": 1.0, "stranger_share": 0.4, "recruitment_rate": 0.25},
         ),
         Scenario(

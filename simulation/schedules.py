@@ -34,9 +34,7 @@ class Ramp:
     end: int = 240
     size: float = 0.5
 
-    def contribution(
-        self, steps: np.ndarray, rng: np.random.Generator | None = None
-    ) -> np.ndarray:
+    def contribution(self, steps: np.ndarray, rng: np.random.Generator | None = None) -> np.ndarray:
         """Contribution at each step in ``steps``."""
         span = max(self.end - self.start, 1)
         return self.size * np.clip((steps - self.start) / span, 0.0, 1.0)
@@ -44,16 +42,14 @@ class Ramp:
 
 @dataclass(frozen=True)
 class Shock:
-    """A step shock: pressure jumps by ``size`` at step ``at`` for ``duration`` steps (0: for good)."""
+    """A step shock: pressure jumps by ``size`` at step ``at`` for ``duration`` steps (0: on)."""
 
     kind: ClassVar[str] = "shock"
     at: int = 96
     size: float = 0.4
     duration: int = 0
 
-    def contribution(
-        self, steps: np.ndarray, rng: np.random.Generator | None = None
-    ) -> np.ndarray:
+    def contribution(self, steps: np.ndarray, rng: np.random.Generator | None = None) -> np.ndarray:
         """Contribution at each step in ``steps``."""
         on = steps >= self.at
         if self.duration > 0:
@@ -70,9 +66,7 @@ class Periodic:
     amplitude: float = 0.15
     phase: float = 0.0
 
-    def contribution(
-        self, steps: np.ndarray, rng: np.random.Generator | None = None
-    ) -> np.ndarray:
+    def contribution(self, steps: np.ndarray, rng: np.random.Generator | None = None) -> np.ndarray:
         """Contribution at each step in ``steps``."""
         return self.amplitude * np.sin(2 * math.pi * (steps / self.period + self.phase))
 
@@ -90,9 +84,7 @@ class RandomShocks:
     size: float = 0.3
     duration: int = 12
 
-    def contribution(
-        self, steps: np.ndarray, rng: np.random.Generator | None = None
-    ) -> np.ndarray:
+    def contribution(self, steps: np.ndarray, rng: np.random.Generator | None = None) -> np.ndarray:
         """Contribution at each step in ``steps`` (overlapping shocks add up)."""
         if rng is None:
             raise ValueError("random shocks need the model's generator")
@@ -144,7 +136,9 @@ def component_from_mapping(spec: Any) -> Any:
             )
         wants_int = isinstance(fields[name].default, int)
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ParameterError(f"pressure_schedule: {kind}.{name} must be a number, got {value!r}")
+            raise ParameterError(
+                f"pressure_schedule: {kind}.{name} must be a number, got {value!r}"
+            )
         if wants_int and not float(value).is_integer():
             raise ParameterError(f"pressure_schedule: {kind}.{name} must be a whole number")
         low, high = _FIELD_RANGES[name]
@@ -165,7 +159,7 @@ def schedule_from_value(value: Any) -> tuple:
             value = json.loads(value)
         except json.JSONDecodeError as exc:
             raise ParameterError(f"pressure_schedule: cannot read {value!r} as JSON") from exc
-    if isinstance(value, dict) or isinstance(value, tuple(COMPONENTS.values())):
+    if isinstance(value, (dict, *COMPONENTS.values())):
         value = [value]
     if not isinstance(value, list | tuple):
         raise ParameterError(f"pressure_schedule must be a list of components, got {value!r}")

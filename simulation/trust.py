@@ -77,9 +77,7 @@ class TrustStore:
         slots = self.slots(src, dst)
         return np.where(slots >= 0, self.value[np.maximum(slots, 0)], self.baseline)
 
-    def move_toward(
-        self, slots: np.ndarray, target: np.ndarray, gain: float, loss: float
-    ) -> None:
+    def move_toward(self, slots: np.ndarray, target: np.ndarray, gain: float, loss: float) -> None:
         """Move trust at ``slots`` toward ``target``: up at rate ``gain``, down at ``loss``."""
         current = self.value[slots]
         rate = np.where(target >= current, gain, loss)

@@ -28,7 +28,7 @@ from simulation.phases.common import (
     similarity,
 )
 from simulation.population import distance
-from simulation.state import FOUNDING, TRANSFORMING, World
+from simulation.state import DISSOLVED, FOUNDING, TRANSFORMING, World
 
 #: Weight of recent results in the smoothed trend that is compared with aspiration.
 TREND_WEIGHT = 0.3
@@ -36,6 +36,8 @@ TREND_WEIGHT = 0.3
 RELEVANCE_LOST = 0.2
 #: Sensitivity of satisfaction to the gap between results and aspiration.
 GAP_SCALE = 2.5
+#: Results a member could achieve outside the alliance; below it membership is not worth it.
+OUTSIDE_OPTION = 0.65
 
 
 def relevance(mission: np.ndarray, need: np.ndarray) -> np.ndarray:
@@ -50,7 +52,10 @@ def coordination(world: World, groups: Groups, team: np.ndarray) -> np.ndarray:
 
 
 def results(
-    world: World, groups: Groups, mission: np.ndarray, team: np.ndarray,
+    world: World,
+    groups: Groups,
+    mission: np.ndarray,
+    team: np.ndarray,
     rng: np.random.Generator,
 ) -> np.ndarray:
     """Results per group this month (C16): what working together produces."""
@@ -64,7 +69,7 @@ def results(
         + 0.15 * store.cohesion[ids]
         + 0.15 * coordination(world, groups, team)
         - p.team_overhead * team
-        - 0.25 * world.environment.pressure
+        - 0.1 * world.environment.pressure
     )
     return produce + p.results_noise * rng.standard_normal(ids.shape[0])
 
@@ -108,33 +113,45 @@ def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
     outcome.trust.append(
         (groups.org[left], groups.org[right], 0.5 * alike + 0.5 * pleased[groups.group[left]])
     )
-    trust, mean_trust = pair_trust(world, groups, left, right)
+    trust, _ = pair_trust(world, groups, left, right)
     fit = fit_with(world, groups, mission)
     trust_in_others = member_mean(groups, left, trust, default=p.trust_baseline)
-    worth = np.clip(trend, 0.0, 1.0)
+    # Worth: results against what members could achieve elsewhere (their outside option).
+    worth = np.clip(0.5 + GAP_SCALE * (trend - OUTSIDE_OPTION), 0.0, 1.0)
     satisfaction = (
-        0.3 * pleased[groups.group] + 0.3 * worth[groups.group] + 0.2 * fit + 0.2 * trust_in_others
+        0.4 * worth[groups.group]
+        + 0.3 * pleased[groups.group]
+        + 0.15 * fit
+        + 0.15 * trust_in_others
     )
-    outcome.commitment.append(
-        (groups.rows, commitment + p.commitment_rate * (satisfaction - commitment))
-    )
+    commitment = commitment + p.commitment_rate * (satisfaction - commitment)
+    outcome.commitment.append((groups.rows, commitment))
 
     open_ids = np.flatnonzero(store.open[ids])
     outcome.joins.extend(recruit(world, ids[open_ids], mission[open_ids], rng))
 
+    # Without results the members as a group no longer want to go on: it falls apart (C17).
+    collapsed = groups.mean(commitment) < p.exit_commitment
+    outcome.move(ids[collapsed], DISSOLVED, "lack_of_results")
+
     # Growth outgrows the arrangements (C12).
-    outgrown = groups.size >= np.maximum(p.outgrow_factor * store.founding_size[ids], p.min_members + 1)
+    outgrown = ~collapsed & (
+        groups.size >= np.maximum(p.outgrow_factor * store.founding_size[ids], p.min_members + 1)
+    )
     outcome.move(ids[outgrown], FOUNDING, "outgrown")
 
     # Stagnation, lost relevance or lost meaning trigger transforming (C20, C21).
     stagnating = stagnation >= p.stagnation_steps
     irrelevant = relevance(mission, need) < RELEVANCE_LOST
     meaningless = groups.mean(commitment) < p.exit_commitment + 0.1
-    triggered = ~outgrown & (stagnating | irrelevant | meaningless)
-    hazard = np.clip(p.transform_hazard * (0.5 + world.environment.pressure) , 0.0, 1.0)
+    triggered = ~collapsed & ~outgrown & (stagnating | irrelevant | meaningless)
+    hazard = np.clip(p.transform_hazard * (0.5 + world.environment.pressure), 0.0, 1.0)
     enters = triggered & (rng.random(ids.shape[0]) < hazard)
-    for mask, cause in ((stagnating, "stagnation"), (irrelevant, "lost_relevance"),
-                        (meaningless, "lost_meaning")):
+    for mask, cause in (
+        (stagnating, "stagnation"),
+        (irrelevant, "lost_relevance"),
+        (meaningless, "lost_meaning"),
+    ):
         chosen = enters & mask
         outcome.move(ids[chosen], TRANSFORMING, cause)
         enters &= ~mask

@@ -20,8 +20,8 @@ from simulation.phases.common import (
     co_member_pairs,
     fit_with,
     groups_of,
-    mission_of,
     member_mean,
+    mission_of,
     pair_trust,
     similarity,
 )
@@ -67,7 +67,7 @@ def acceptance_probability(world: World, initiator: int, invitees: np.ndarray) -
 
 def _candidates(world: World, org: int, free: np.ndarray, rng: np.random.Generator):
     known = world.trust.known(org)
-    n_strangers = int(round(STRANGERS_CONSIDERED * world.params.stranger_share / 0.2))
+    n_strangers = round(STRANGERS_CONSIDERED * world.params.stranger_share / 0.2)
     strangers = rng.integers(world.population.n, size=n_strangers)
     pool = np.unique(np.concatenate([known, strangers]))
     return pool[(pool != org) & free[pool]]
@@ -93,7 +93,9 @@ def initiate(world: World, rng: np.random.Generator) -> Outcome:
         # Gumbel noise: invitations sampled in proportion to attractiveness, not a fixed ranking.
         noisy = partner_scores(world, org, pool) / 0.3 + rng.gumbel(size=pool.shape[0])
         invited = pool[np.argsort(-noisy, kind="stable")[: p.initiators]]
-        accepted = invited[rng.random(invited.shape[0]) < acceptance_probability(world, org, invited)]
+        accepted = invited[
+            rng.random(invited.shape[0]) < acceptance_probability(world, org, invited)
+        ]
         if accepted.shape[0] == 0:
             continue
         members = np.concatenate([[org], accepted])

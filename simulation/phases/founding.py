@@ -30,6 +30,8 @@ from simulation.state import DISSOLVED, EVOLVING, World
 
 #: Size of a group that governs itself without friction (shared governance).
 SMALL_GROUP = 4
+#: How strongly a member feels short-changed per unit of excess contribution (C10).
+UNFAIRNESS_SENSITIVITY = 3.0
 #: Base rate at which knowledge exchange builds cohesion (C11).
 EXCHANGE_RATE = 0.05
 
@@ -46,7 +48,8 @@ def unfairness(world: World, groups: Groups) -> np.ndarray:
     if world.params.arrangement == "proportional":
         return np.zeros(groups.rows.shape[0])
     equal = 1.0 / np.maximum(groups.size[groups.group], 1)
-    return np.clip((share - equal) * groups.size[groups.group], 0.0, 1.0)
+    excess = (share - equal) * groups.size[groups.group]  # relative to an average member
+    return np.clip(UNFAIRNESS_SENSITIVITY * excess, 0.0, 1.0)
 
 
 def governance_speed(world: World, groups: Groups, team: np.ndarray) -> np.ndarray:

@@ -1,13 +1,13 @@
 """Transforming: the alliance reinvents itself, or it ends.
 
-Claims: C19 (a healthy alliance is not forced into a radical transformation: only a large
-mission-need gap makes renewal revolutionary), C20 (pressure can force transformation; an
-alliance that cannot reinvent itself ends), C21 (commitment erodes while it lasts), C22
-(renewal needs leadership: one strong committed leader or the pooled leadership of many,
-weighted by ``collective_leadership``; shared leadership also slows the erosion of
-commitment), C26 (evolutionary renewal adapts the mission and returns to evolving;
-revolutionary renewal resets the mission, members who no longer fit leave, and a new
-forming process starts).
+Claims: C8 (founders keep a leading role: their leadership weighs more), C19 (a healthy
+alliance is not forced into a radical transformation: only a large mission-need gap makes
+renewal revolutionary), C20 (pressure can force transformation; an alliance that cannot
+reinvent itself ends), C21 (commitment erodes while it lasts), C22 (renewal needs
+leadership: one strong committed leader or the pooled leadership of many, weighted by
+``collective_leadership``; shared leadership also slows the erosion of commitment), C26
+(evolutionary renewal adapts the mission and returns to evolving; revolutionary renewal
+resets the mission, members who no longer fit leave, and a new forming process starts).
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from simulation.state import DISSOLVED, EVOLVING, FORMING, World
 
 #: Pooled leadership at which collective leadership reaches 63% of its maximum.
 POOL_SCALE = 1.5
+#: Founders keep a leading role almost for ever (C8): their leadership counts this much more.
+FOUNDER_WEIGHT = 1.5
 #: How far an evolutionary renewal moves the mission toward the need.
 ADAPTATION = 0.7
 
@@ -34,10 +36,17 @@ ADAPTATION = 0.7
 def leadership(world: World, groups: Groups, commitment: np.ndarray) -> np.ndarray:
     """Per group: leadership available for renewal, in [0, 1] (C22).
 
-    Only committed leadership counts. One leader offers the best member's leadership
-    times commitment; collective leadership pools everyone's, saturating.
+    Only committed leadership counts, and founders' counts more (C8). One leader offers
+    the best member's leadership times commitment; collective leadership pools everyone's,
+    saturating.
     """
-    effort = world.population.leadership[groups.org] * commitment
+    founder = world.members.founder[groups.rows]
+    effort = (
+        world.population.leadership[groups.org]
+        * commitment
+        * np.where(founder, FOUNDER_WEIGHT, 1.0)
+    )
+    effort = np.minimum(effort, 1.0)
     single = groups.max(effort)
     pooled = 1.0 - np.exp(-groups.sum(effort) / POOL_SCALE)
     share = world.params.collective_leadership
@@ -95,9 +104,12 @@ def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
         in_revolution = np.isin(groups.group, r)
         position = np.full(groups.ids.shape[0], -1)
         position[r] = np.arange(r.shape[0])
-        far = distance(
-            world.population.values[groups.org], reset[np.maximum(position[groups.group], 0)]
-        ) > p.admission_distance * 1.5
+        far = (
+            distance(
+                world.population.values[groups.org], reset[np.maximum(position[groups.group], 0)]
+            )
+            > p.admission_distance * 1.5
+        )
         outcome.exits.append((groups.rows[in_revolution & far], "left_in_revolution"))
         outcome.move(ids[r], FORMING, "revolutionary_renewal")
 
