@@ -1,0 +1,403 @@
+"""The report of a results folder: figures (PNG and SVG), CSV tables and ``report.md``.
+
+Everything is written into a hidden staging folder next to the destination and moved into
+place at the end, so a failed report leaves the previous one (or nothing) behind, never a
+half-written ``report.md``.
+
+Grouping: by the experiment's varied parameters (or ``by``). Numeric parameters with many
+values (lhs, sobol, morris designs) are cut into quantile bins for the figures; when the
+combined settings are too many to draw as separate curves, each parameter gets its own
+panel, pooling the runs over the other parameters. ``summary.csv`` keeps exact settings.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from simulation.analysis.data import (
+    Experiment,
+    grouping,
+    load_results,
+    read_experiment,
+    settings,
+    varying_parameters,
+)
+from simulation.errors import ConfigError, OutputError
+from simulation.results import Results
+
+#: Most curves drawn in one panel; beyond, one panel per parameter.
+MAX_GROUPS = 6
+#: Numeric parameters with more distinct values are binned into this many bins in figures.
+MAX_LEVELS = 6
+#: Rows of summary.csv shown in report.md.
+MAX_TABLE_ROWS = 30
+
+
+@dataclass
+class _Report:
+    """What goes into report.md, collected while the files are written."""
+
+    sections: list[str] = field(default_factory=list)
+
+    def add(self, text: str) -> None:
+        self.sections.append(text.rstrip() + "\n")
+
+
+def write_report(
+    folder: str | os.PathLike,
+    out: str | os.PathLike | None = None,
+    *,
+    by: Iterable[str] | None = None,
+    outputs: Sequence[str] | None = None,
+) -> Path:
+    """Write figures, tables and ``report.md`` for a results folder (single runs or a sweep).
+
+    Args:
+        folder: the results folder (``DIR/runs``, ``DIR/alliances``, ... and, for a sweep,
+            ``DIR/experiment.json``).
+        out: the report folder (default ``DIR/report``); an existing report there is
+            replaced, any other existing folder is refused.
+        by: parameters to group by instead of the experiment's varied parameters.
+        outputs: outputs of the sensitivity analysis (default
+            :data:`simulation.analysis.sensitivity.DEFAULT_OUTPUTS`).
+
+    Returns:
+        The path of ``report.md``.
+
+    Raises:
+        ConfigError: ``folder`` is not a results folder, or ``by`` names an unknown column.
+        OutputError: the report folder cannot be written.
+    """
+    root = Path(folder)
+    results = load_results(root)
+    experiment = read_experiment(root)
+    names = grouping(results.runs, experiment, by)
+    target = Path(out) if out is not None else root / "report"
+    staging = _staging_folder(target)
+    try:
+        _build(staging, results, experiment, names, outputs, by_given=by is not None)
+        _swap(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target / "report.md"
+
+
+def _staging_folder(target: Path) -> Path:
+    if target.exists() and not target.is_dir():
+        raise OutputError(f"report output '{target}' exists and is not a folder")
+    if target.is_dir() and any(target.iterdir()) and not (target / "report.md").exists():
+        raise OutputError(f"'{target}' exists and does not hold a report; choose another --out")
+    parent = target.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=parent))
+    except OSError as exc:
+        raise OutputError(f"cannot write the report into '{parent}': {exc.strerror}") from None
+
+
+def _swap(staging: Path, target: Path) -> None:
+    old = None
+    try:
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+            os.replace(target, old / target.name)
+        os.replace(staging, target)
+    except OSError as exc:
+        if old is not None and (old / target.name).exists() and not target.exists():
+            os.replace(old / target.name, target)  # put the previous report back
+        raise OutputError(f"cannot move the report into '{target}': {exc.strerror}") from None
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+# --- building ---------------------------------------------------------------------------
+def _plot_groups(runs: pd.DataFrame, names: list[str]) -> tuple[str, list[list[str]]]:
+    """``("combined", [names])`` when all settings fit in one panel, else one per parameter."""
+    if not names:
+        return "combined", [[]]
+    combined = settings(runs, names, MAX_LEVELS)["setting"].nunique()
+    if len(names) == 1 or combined <= MAX_GROUPS:
+        return "combined", [names]
+    return "marginal", [[name] for name in names]
+
+
+def _stratified(
+    func: Callable[..., pd.DataFrame], results: Results, groups: list[list[str]], mode: str
+) -> pd.DataFrame:
+    """``func(results, by)`` for each grouping, with a ``panel`` column per parameter."""
+    frames = []
+    for names in groups:
+        frame = func(results, names, max_levels=MAX_LEVELS)
+        if mode == "marginal":
+            frame = frame.assign(panel=names[0])
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def _build(
+    out: Path,
+    results: Results,
+    experiment: Experiment,
+    names: list[str],
+    outputs: Sequence[str] | None,
+    by_given: bool,
+) -> None:
+    from simulation.analysis import figures, summary, survival
+
+    runs = results.runs
+    report = _Report()
+    mode, groups = _plot_groups(runs, names)
+    report.add(_header(results, experiment, names, by_given))
+
+    table = summary.summary_table(results, names)
+    _write_csv(table, out / "summary.csv")
+    report.add(_summary_section(table, names))
+
+    km = _stratified(survival.kaplan_meier, results, groups, mode)
+    medians = _stratified(survival.median_survival, results, groups, mode)
+    _write_csv(km, out / "survival.csv")
+    _write_csv(medians, out / "median_survival.csv")
+    _save(figures.survival_figure(km, names), out / "survival")
+    report.add(_figure_section(
+        "Survival", "survival",
+        "Kaplan-Meier survival of founded alliances from the month they started forming, "
+        f"{_grouped_by(mode, names)}; shaded bands are 95% pointwise confidence intervals "
+        "(exponential Greenwood) and a curve crossing the dotted line gives the median "
+        "lifespan. " + _median_sentence(medians),
+        ["survival.csv", "median_survival.csv"],
+    ))  # fmt: skip
+
+    hazard = _stratified(survival.hazard_by_age, results, groups, mode)
+    _write_csv(hazard, out / "hazard.csv")
+    _save(figures.hazard_figure(hazard, names), out / "hazard")
+    report.add(_figure_section(
+        "Dissolution hazard by age", "hazard",
+        "Dissolutions per alliance-month at risk in 12-month age bins (life table), "
+        f"{_grouped_by(mode, names)}, with exact Poisson 95% intervals: a rising line means "
+        "alliances become more likely to end as they age.",
+        ["hazard.csv"],
+    ))  # fmt: skip
+
+    occupancy = _stratified(summary.phase_occupancy, results, groups, mode)
+    _write_csv(occupancy, out / "phase_occupancy.csv")
+    _save(figures.occupancy_figure(occupancy, names), out / "phase_occupancy")
+    report.add(_figure_section(
+        "Phase occupancy over time", "phase_occupancy",
+        "Mean number of alliances in each phase (forming, founding, evolving, transforming) "
+        f"in every month of a run, {_grouped_by(mode, names)}, with 95% bands over runs.",
+        ["phase_occupancy.csv"],
+    ))  # fmt: skip
+
+    if names:
+        against = summary.by_parameter(results, names)
+        _write_csv(against, out / "by_parameter.csv")
+        _save(figures.parameter_figure(against), out / "by_parameter")
+        report.add(_figure_section(
+            "Transformations and renewals against the parameters", "by_parameter",
+            "Transformations per founded alliance and the share of transformation episodes "
+            "that ended in a renewal, against each varied parameter (mean over the runs at "
+            "each level, pooled over the other parameters, 95% interval; many-valued "
+            "parameters are shown in 8 equal-width bins).",
+            ["by_parameter.csv"],
+        ))  # fmt: skip
+    else:
+        report.add("## Transformations and renewals against the parameters\n\n"
+                   "No parameter varies in this experiment, so there is nothing to plot "
+                   "against; the figures per setting are in the summary table above.")  # fmt: skip
+
+    ends = _stratified(summary.ends_by_cause, results, groups, mode)
+    _write_csv(ends, out / "ends_by_cause.csv")
+    _save(figures.ends_figure(ends), out / "ends_by_cause")
+    report.add(_figure_section(
+        "Ends by cause", "ends_by_cause",
+        "How alliances ended, as shares of the dissolutions in each setting: on the left all "
+        "alliances that started (most never get founded), on the right founded alliances "
+        "only; n is the number of dissolutions.",
+        ["ends_by_cause.csv"],
+    ))  # fmt: skip
+
+    if experiment.sampler in ("sobol", "morris"):
+        report.add(_sensitivity(out, results, experiment, outputs))
+
+    (out / "report.md").write_text("\n".join(report.sections))
+
+
+def _save(figure, stem: Path) -> None:
+    from simulation.analysis.figures import save_figure
+
+    save_figure(figure, stem)
+    figure.clear()
+
+
+def _write_csv(table: pd.DataFrame, path: Path) -> None:
+    table.to_csv(path, index=False, float_format="%.6g")
+
+
+def _sensitivity(
+    out: Path, results: Results, experiment: Experiment, outputs: Sequence[str] | None
+) -> str:
+    from simulation.analysis import figures
+    from simulation.analysis.sensitivity import DEFAULT_OUTPUTS, sensitivity_indices
+
+    chosen = [o for o in (outputs or DEFAULT_OUTPUTS) if o in results.runs.columns]
+    title = "## Sensitivity indices\n\n"
+    try:
+        indices = sensitivity_indices(results, chosen, experiment=experiment)
+    except ConfigError as exc:
+        return title + f"Sensitivity indices could not be computed: {exc}."
+    _write_csv(indices, out / "sensitivity.csv")
+    _save(figures.sensitivity_figure(indices), out / "sensitivity")
+    if experiment.sampler == "sobol":
+        text = (
+            "Sobol indices (SALib) of each output: S1 is the share of the output's variance "
+            "due to a parameter alone, ST includes its interactions; bars show 95% bootstrap "
+            "intervals. Replications of a sample are averaged first."
+        )
+    else:
+        text = (
+            "Morris screening (SALib): mu* is the mean absolute change of the output when a "
+            "parameter moves one step of the design (in units of its range), sigma the "
+            "spread of those changes (interactions or non-linearity); bars show 95% "
+            "bootstrap intervals on mu*. Replications of a sample are averaged first."
+        )
+    text += (
+        " Missing outputs: an unreached median lifespan counts as the horizon; samples "
+        "without a value drop their whole block of the design (see the blocks columns)."
+    )
+    dropped = indices.groupby("output")["blocks_dropped"].first()
+    if dropped.any():
+        text += (
+            " Dropped blocks: " + ", ".join(f"{o} {int(n)}" for o, n in dropped.items() if n) + "."
+        )
+    return _figure_section("Sensitivity indices", "sensitivity", text, ["sensitivity.csv"])
+
+
+# --- text -------------------------------------------------------------------------------
+def _header(results: Results, experiment: Experiment, names: list[str], by_given: bool) -> str:
+    runs = results.runs
+    lines = [f"# Report: {experiment.name}", ""]
+    if experiment.description:
+        lines += [experiment.description, ""]
+    founded = int(runs["alliances_founded"].sum())
+    lines.append(f"- runs: {len(runs)}; alliances started {int(runs['alliances_started'].sum())}, "
+                 f"founded {founded}")  # fmt: skip
+    if experiment.sampler:
+        lines.append(f"- sampler: {experiment.sampler}")
+    if names:
+        source = "chosen with --by" if by_given else "varied parameters"
+        lines.append(f"- grouped by: {', '.join(names)} ({source})")
+    else:
+        lines.append("- grouped by: nothing (all runs pooled)")
+        differing = varying_parameters(runs)
+        if differing and not by_given:
+            lines.append(f"- parameters that differ between these runs: {', '.join(differing)}"
+                         f" (group by them with `--by {differing[0]}`)")  # fmt: skip
+    if "replication" in runs.columns and names:
+        per = runs.groupby(names, observed=True).size()
+        lines.append(f"- runs per setting: {per.min()}–{per.max()}" if per.min() != per.max()
+                     else f"- runs per setting: {per.min()}")  # fmt: skip
+    steps = sorted(set(runs["steps"].astype(int))) if "steps" in runs.columns else []
+    if steps:
+        lines.append(f"- horizon: {', '.join(map(str, steps))} months")
+    versions = _distinct(runs, "package_version")
+    commits = _distinct(runs, "git_commit")
+    if versions or commits:
+        lines.append(f"- model version {versions or 'unknown'}, commit {commits or 'unknown'}")
+    lines += ["", "Survival figures count founded alliances only, from the month they started "
+              "forming; alliances still active at the horizon are censored there."]  # fmt: skip
+    return "\n".join(lines)
+
+
+def _distinct(runs: pd.DataFrame, column: str) -> str:
+    if column not in runs.columns:
+        return ""
+    return ", ".join(str(v) for v in dict.fromkeys(runs[column].dropna()))
+
+
+def _grouped_by(mode: str, names: list[str]) -> str:
+    if not names:
+        return "all runs pooled"
+    if mode == "marginal":
+        return "one panel per varied parameter, pooling the runs over the other parameters"
+    return f"one curve per setting of {', '.join(names)}"
+
+
+def _median_sentence(medians: pd.DataFrame) -> str:
+    reached = medians[medians["reached"]]
+    if medians.empty:
+        return "No alliance was founded."
+    if reached.empty:
+        return "No curve fell to one half before the horizon: the median lifespan is longer."
+    low = reached.loc[reached["median"].idxmin()]
+    high = reached.loc[reached["median"].idxmax()]
+    if len(medians) == 1:
+        return f"The median lifespan is {low['median']:.0f} months."
+    text = (f"Median lifespans range from {low['median']:.0f} months ({low['setting']}) to "
+            f"{high['median']:.0f} months ({high['setting']})")  # fmt: skip
+    missing = len(medians) - len(reached)
+    if missing:
+        text += f"; {missing} setting{'s' if missing > 1 else ''} did not reach one half"
+    return text + "."
+
+
+def _figure_section(heading: str, stem: str, sentence: str, tables: list[str]) -> str:
+    links = ", ".join(f"[{t}]({t})" for t in tables)
+    return (
+        f"## {heading}\n\n![{heading}]({stem}.png)\n\n{sentence}\n\n"
+        f"Vector version: [{stem}.svg]({stem}.svg). Data: {links}."
+    )
+
+
+def _summary_section(table: pd.DataFrame, names: list[str]) -> str:
+    columns = [
+        ("setting", "setting", None),
+        ("runs", "runs", "{:.0f}"),
+        ("alliances_founded", "founded", "{:.0f}"),
+        ("survival_rate", "survival at horizon", "pct"),
+        ("survival_72", "survival at 72 months", "pct"),
+        ("km_median_lifespan", "median lifespan (months)", "{:.0f}"),
+        ("transformation_rate", "transformations per alliance", "{:.2f}"),
+        ("renewal_success_rate", "renewal success", "pct"),
+    ]
+    head = "| " + " | ".join(label for _, label, _ in columns) + " |"
+    rule = "|" + "|".join("---" for _ in columns) + "|"
+    rows = []
+    for _, row in table.head(MAX_TABLE_ROWS).iterrows():
+        cells = []
+        for column, _, fmt in columns:
+            cells.append(_cell(row, column, fmt))
+        rows.append("| " + " | ".join(cells) + " |")
+    more = len(table) - MAX_TABLE_ROWS
+    tail = f"\n\n{more} more settings in [summary.csv](summary.csv)." if more > 0 else ""
+    return (
+        "## Summary per setting\n\n"
+        "Means over the runs of each setting with 95% intervals over replications where "
+        "there are several; the median lifespan is that of the setting's pooled "
+        'Kaplan-Meier curve ("not reached" when survival stayed above one half). All '
+        "figures per setting, with intervals and ends by cause, are in "
+        f"[summary.csv](summary.csv).\n\n{head}\n{rule}\n" + "\n".join(rows) + tail
+    )
+
+
+def _cell(row: pd.Series, column: str, fmt: str | None) -> str:
+    value = row.get(column)
+    if fmt is None:
+        return str(value).replace("|", "\\|")
+    if value is None or pd.isna(value):
+        return "not reached" if column == "km_median_lifespan" else "n/a"
+    if fmt == "pct":
+        text = f"{100 * value:.0f}%"
+        low, high = row.get(f"{column}_ci_low"), row.get(f"{column}_ci_high")
+        if low is not None and not pd.isna(low):
+            text += f" ({100 * low:.0f}–{100 * high:.0f})"
+        return text
+    return fmt.format(value)
