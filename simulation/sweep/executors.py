@@ -1,0 +1,194 @@
+"""Executors: where the chunks of runs are computed.
+
+- :class:`SerialExecutor`: in this process, one run after the other (``--workers 1``).
+- :class:`PoolExecutor`: one long-lived ``ProcessPoolExecutor`` per sweep, started through
+  a forkserver that has already imported the model (so a worker starts in milliseconds and
+  inherits neither threads nor open files), fed with chunks of runs. The start method is
+  chosen for this pool only, never globally.
+- :class:`DaskExecutor`: a ``distributed.Client`` on a given scheduler, or on a
+  ``LocalCluster`` of single-threaded worker processes when none is given. Imported only
+  when used.
+
+Each executor maps an iterator of chunks to ``(chunk, outcomes)`` pairs in completion
+order, keeping only a few chunks in flight, so memory does not grow with the number of
+runs. Every run depends only on its own parameters and seed, so the tables are the same bit
+for bit whatever the executor and the number of workers.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import traceback
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from simulation.errors import ConfigError
+from simulation.sweep.worker import Job, Outcome, RunTask, execute, init_process
+
+Finished = tuple[list[RunTask], list[Outcome]]
+
+#: Chunks kept in flight per worker: one running, one queued so no worker waits.
+IN_FLIGHT_PER_WORKER = 2
+
+
+def lost_chunk(chunk: Sequence[RunTask], exc: BaseException) -> list[Outcome]:
+    """Failure outcomes for a chunk whose worker died or could not run it."""
+    text = "".join(traceback.format_exception(exc))
+    error = f"{type(exc).__name__}: {exc}"
+    return [Outcome(task.run_id, False, 0.0, error=error, traceback=text) for task in chunk]
+
+
+class SerialExecutor:
+    """Runs the chunks in this process (no pool to start: the fastest for one worker)."""
+
+    name = "local"
+    writes_parts = True
+
+    def __init__(self) -> None:
+        self.workers = 1
+
+    def map(self, job: Job, chunks: Iterable[list[RunTask]]) -> Iterator[Finished]:
+        """Yield each chunk with its outcomes, in order."""
+        for chunk in chunks:
+            yield chunk, execute(job, chunk)
+
+    def close(self, cancel: bool = False) -> None:
+        """Nothing to release."""
+
+
+class PoolExecutor:
+    """A long-lived process pool (forkserver), fed with chunks."""
+
+    name = "local"
+    writes_parts = True
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._context = multiprocessing.get_context("forkserver")
+        # The forkserver imports the worker module once; each worker is a fork of it.
+        self._context.set_forkserver_preload(["simulation.sweep.worker"])
+        self.pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=self._context, initializer=init_process
+        )
+
+    def map(self, job: Job, chunks: Iterable[list[RunTask]]) -> Iterator[Finished]:
+        """Yield each chunk with its outcomes as it finishes."""
+        source = iter(chunks)
+        pending: dict[Future, tuple[list[RunTask], ProcessPoolExecutor]] = {}
+        window = IN_FLIGHT_PER_WORKER * self.workers
+        while True:
+            while len(pending) < window and (chunk := next(source, None)) is not None:
+                pending[self.pool.submit(execute, job, chunk)] = (chunk, self.pool)
+            if not pending:
+                return
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                chunk, pool = pending.pop(future)
+                try:
+                    outcomes = future.result()
+                except BrokenProcessPool as exc:
+                    # A worker died (out of memory, killed): its chunk and the others in
+                    # flight are recorded as failed and retried on the next start.
+                    outcomes = lost_chunk(chunk, exc)
+                    if pool is self.pool:
+                        self.pool.shutdown(wait=False, cancel_futures=True)
+                        self.pool = self._new_pool()
+                except Exception as exc:
+                    outcomes = lost_chunk(chunk, exc)
+                yield chunk, outcomes
+
+    def close(self, cancel: bool = False) -> None:
+        """Shut the pool down; with ``cancel``, drop queued chunks and stop running ones."""
+        if not cancel:
+            self.pool.shutdown(wait=True)
+            return
+        processes = list((getattr(self.pool, "_processes", None) or {}).values())
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=5)
+
+
+class DaskExecutor:
+    """Chunks as Dask tasks: on a scheduler, or on a LocalCluster of worker processes.
+
+    On a LocalCluster the workers share this file system and write the parts themselves;
+    on a remote scheduler they return the tables and this process writes them, so the
+    cluster needs no shared file system.
+    """
+
+    name = "dask"
+
+    def __init__(self, workers: int, scheduler: str | None = None) -> None:
+        from distributed import Client, LocalCluster
+
+        self.cluster: Any = None
+        if scheduler:
+            try:
+                self.client = Client(scheduler, timeout="20s")
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise ConfigError(
+                    f"cannot reach the Dask scheduler at '{scheduler}': {exc}"
+                ) from None
+            self.writes_parts = False
+        else:
+            self.cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
+            self.client = Client(self.cluster)
+            self.writes_parts = True
+        self.workers = max(1, sum(self.client.nthreads().values())) if scheduler else workers
+
+    def map(self, job: Job, chunks: Iterable[list[RunTask]]) -> Iterator[Finished]:
+        """Yield each chunk with its outcomes as it finishes."""
+        from distributed import as_completed
+
+        source = iter(chunks)
+        pending: dict[str, list[RunTask]] = {}
+        running = as_completed()
+        window = IN_FLIGHT_PER_WORKER * self.workers
+
+        def fill() -> None:
+            while len(pending) < window and (chunk := next(source, None)) is not None:
+                future = self.client.submit(execute, job, chunk, pure=False)
+                pending[future.key] = chunk
+                running.add(future)
+
+        fill()
+        for future in running:
+            chunk = pending.pop(future.key)
+            try:
+                outcomes = future.result()
+            except Exception as exc:  # a worker died (KilledWorker) or the task was lost
+                outcomes = lost_chunk(chunk, exc)
+            future.release()
+            yield chunk, outcomes
+            fill()
+
+    def close(self, cancel: bool = False) -> None:
+        """Close the client and, if this executor started it, the LocalCluster."""
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def make_executor(
+    kind: str, workers: int, scheduler: str | None
+) -> SerialExecutor | PoolExecutor | DaskExecutor:
+    """The executor for ``kind`` (``local`` or ``dask``) and a number of workers."""
+    if kind == "dask":
+        return DaskExecutor(workers, scheduler)
+    if workers == 1:
+        return SerialExecutor()
+    return PoolExecutor(workers)

@@ -1,0 +1,141 @@
+"""What a worker does: run the model for a chunk of planned runs and shape their tables.
+
+This module is what executors send to their workers (a process pool or Dask), so it holds
+only picklable data classes and module-level functions. A run that raises becomes an
+``Outcome`` with its traceback; the worker goes on with the next run.
+
+Test hook: runs whose id matches one of ``Job.fail`` (``fnmatch`` patterns, filled by the
+runner from the environment variable ``ALLIANCES_SWEEP_FAIL``) raise ``RuntimeError``, so
+failure isolation can be tested through every executor.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import signal
+import threading
+import time
+import traceback
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from simulation.params import Params
+from simulation.runner import simulate
+from simulation.sweep.store import write_run
+
+
+@dataclass(frozen=True)
+class Job:
+    """What all runs of one sweep share."""
+
+    experiment: str
+    scenario: str
+    tables: tuple[str, ...]
+    timeseries_every: int
+    out: str | None
+    meta: Mapping[str, Any]
+    fail: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RunTask:
+    """One run to do: its place in the design and its parameters (seed included)."""
+
+    run_id: str
+    sample_id: int
+    replication: int
+    params: Params
+
+
+@dataclass
+class Outcome:
+    """How a run went. ``tables`` is set only when the worker does not write them itself."""
+
+    run_id: str
+    ok: bool
+    seconds: float
+    error: str | None = None
+    traceback: str | None = None
+    tables: dict[str, pd.DataFrame] | None = field(default=None, repr=False)
+
+
+def execute(job: Job, tasks: Sequence[RunTask]) -> list[Outcome]:
+    """Run a chunk of tasks one after the other; never raises for a failing run."""
+    return [execute_one(job, task) for task in tasks]
+
+
+def execute_one(job: Job, task: RunTask) -> Outcome:
+    """Run one task; write its parts when ``job.out`` is set, else return its tables."""
+    start = time.perf_counter()
+    try:
+        if any(fnmatch.fnmatchcase(task.run_id, pattern) for pattern in job.fail):
+            raise RuntimeError(f"injected failure for {task.run_id} (ALLIANCES_SWEEP_FAIL)")
+        results = simulate(task.params, run_id=task.run_id, scenario=job.scenario)
+        tables = shape_tables(job, task, results.tables)
+        if job.out is not None:
+            write_run(job.out, task.run_id, tables, part_meta(job, task))
+            tables = None
+    except Exception as exc:
+        return Outcome(
+            task.run_id,
+            False,
+            time.perf_counter() - start,
+            error=f"{type(exc).__name__}: {exc}",
+            traceback=traceback.format_exc(),
+        )
+    return Outcome(task.run_id, True, time.perf_counter() - start, tables=tables)
+
+
+def shape_tables(job: Job, task: RunTask, tables: Mapping[str, pd.DataFrame]) -> dict:
+    """Keep the chosen tables, thin the time series, and label the ``runs`` row."""
+    out = {name: tables[name] for name in job.tables}
+    runs = out["runs"].copy()
+    runs.insert(1, "experiment", pd.array([job.experiment], dtype="string"))
+    runs.insert(2, "sample_id", pd.array([task.sample_id], dtype="int64"))
+    runs.insert(3, "replication", pd.array([task.replication], dtype="int64"))
+    # The sweep records the code it was started from, whatever process ran the run.
+    for column in ("package_version", "git_commit"):
+        runs[column] = pd.array([job.meta.get(column)], dtype="string")
+    out["runs"] = runs
+    every = job.timeseries_every
+    if "timeseries" in out and every > 1:
+        series = out["timeseries"]
+        steps = series["step"]
+        keep = (steps % every == 0) | (steps == steps.max())
+        out["timeseries"] = series.loc[keep].reset_index(drop=True)
+    return out
+
+
+def part_meta(job: Job, task: RunTask) -> dict[str, Any]:
+    """Provenance stored in each Parquet part of a run."""
+    return dict(job.meta) | {
+        "experiment": job.experiment,
+        "scenario": job.scenario,
+        "run_id": task.run_id,
+        "sample_id": task.sample_id,
+        "replication": task.replication,
+        "seed": task.params.seed,
+        "params": task.params.to_dict(),
+    }
+
+
+# --- worker processes -----------------------------------------------------------------
+def init_process() -> None:
+    """Initialise a pool worker: leave Ctrl-C to the parent; exit if the parent dies."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+    threading.Thread(
+        target=_exit_when_orphaned, args=(parent,), daemon=True, name="sweep-orphan-watch"
+    ).start()
+
+
+def _exit_when_orphaned(parent: int, interval: float = 0.5) -> None:
+    """After a SIGKILL of the sweep, stop instead of computing runs nobody collects."""
+    while True:
+        time.sleep(interval)
+        if os.getppid() != parent:
+            os._exit(1)
