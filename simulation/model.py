@@ -108,6 +108,9 @@ class AllianceModel(mesa.Model):
         world.environment.advance(self.steps, rng)
         world.refresh()
         in_phase = {phase: world.alliances.in_phase(phase) for phase, _ in PHASE_MODULES}
+        # Each alliance alive at the start of the month spends this month in its phase.
+        for phase, ids in in_phase.items():
+            world.alliances.phase_steps[ids, phase] += 1
         self._touched = []
 
         self.apply(forming.initiate(world, rng))
@@ -116,9 +119,6 @@ class AllianceModel(mesa.Model):
         self._departures()
         self._dissolve_too_small()
 
-        store = world.alliances
-        alive = store.alive()
-        store.phase_steps[alive, store.phase[alive]] += 1
         idle = np.ones(len(world.trust), dtype=bool)
         for slots in self._touched:
             idle[slots] = False

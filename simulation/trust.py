@@ -75,6 +75,8 @@ class TrustStore:
     def get(self, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
         """Trust of ``src`` in ``dst`` for each pair (baseline where unknown)."""
         slots = self.slots(src, dst)
+        if self.value.shape[0] == 0:
+            return np.full(slots.shape, self.baseline)
         return np.where(slots >= 0, self.value[np.maximum(slots, 0)], self.baseline)
 
     def move_toward(self, slots: np.ndarray, target: np.ndarray, gain: float, loss: float) -> None:

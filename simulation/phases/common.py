@@ -17,6 +17,10 @@ from simulation.state import World
 
 #: Co-members a member interacts with per month, at most (keeps large alliances O(members)).
 INTERACTIONS = 8
+#: Applicants an open alliance considers when it looks for a newcomer (C15).
+APPLICANTS = 6
+#: Commitment of a newcomer admitted to an alliance.
+NEWCOMER_COMMITMENT = 0.5
 
 
 @dataclass
@@ -200,13 +204,15 @@ def recruit(
         return joins
     taken: set[int] = set()
     for g in np.flatnonzero(looking).tolist():
-        sample = candidates_pool[rng.integers(candidates_pool.shape[0], size=6)]
+        alliance = int(ids[g])
+        sample = candidates_pool[rng.integers(candidates_pool.shape[0], size=APPLICANTS)]
         far = distance(world.population.values[sample], mission[g])
+        for k, org in enumerate(sample.tolist()):
+            if org in taken or world.members.is_member(alliance, org):
+                far[k] = np.inf
         best = int(np.argmin(far))
-        org = int(sample[best])
-        if far[best] <= p.admission_distance and org not in taken:
-            if world.members.is_member(int(ids[g]), org):
-                continue
+        if far[best] <= p.admission_distance:
+            org = int(sample[best])
             taken.add(org)
-            joins.append((int(ids[g]), np.array([org]), 0.5))
+            joins.append((alliance, np.array([org]), NEWCOMER_COMMITMENT))
     return joins

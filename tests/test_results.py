@@ -1,0 +1,126 @@
+"""Results: tidy tables, save and load, provenance, no half-written output."""
+
+import json
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from simulation import load, run
+from simulation.errors import ConfigError
+from simulation.params import PARAMETER_NAMES
+from simulation.results import METADATA_KEY
+
+
+@pytest.fixture(scope="module")
+def results():
+    return run("crisis", seed=4, n_organisations=80, steps=60)
+
+
+def test_tables_have_the_promised_columns(results):
+    assert set(results.runs.columns) >= set(PARAMETER_NAMES) | {
+        "run_id",
+        "alliances_founded",
+        "survival_rate",
+        "transformation_rate",
+        "renewal_success_rate",
+        "median_lifespan",
+        "ends_formation_failed",
+        "ends_founding_conflict",
+        "ends_lack_of_results",
+        "ends_transformation_failed",
+        "package_version",
+        "git_commit",
+    }
+    assert set(results.alliances.columns) >= {
+        "run_id",
+        "alliance_id",
+        "born",
+        "ended",
+        "duration",
+        "event_observed",
+        "end_cause",
+        "n_founders",
+        "peak_size",
+        "open",
+        "evolutionary_renewals",
+        "revolutionary_renewals",
+        "steps_forming",
+        "steps_founding",
+        "steps_evolving",
+        "steps_transforming",
+        "founded",
+    }
+    assert list(results.events.columns) == [
+        "run_id",
+        "step",
+        "alliance_id",
+        "from_phase",
+        "to_phase",
+        "cause",
+    ]
+    assert set(results.timeseries.columns) >= {
+        "run_id",
+        "step",
+        "pressure",
+        "n_forming",
+        "n_founding",
+        "n_evolving",
+        "n_transforming",
+        "share_allied",
+        "mean_trust",
+        "mean_commitment",
+        "mean_results",
+    }
+    assert len(results.timeseries) == 61  # step 0 and every month
+
+
+def test_alive_alliances_are_censored(results):
+    alive = results.alliances[~results.alliances.event_observed]
+    assert alive.ended.isna().all() and alive.end_cause.isna().all()
+    assert (alive.born + alive.duration == 60).all()
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_save_and_load_round_trip(results, tmp_path, fmt):
+    results.save(tmp_path, format=fmt)
+    back = load(tmp_path)
+    for name in ("alliances", "events", "timeseries", "memberships", "runs"):
+        pd.testing.assert_frame_equal(
+            back.tables[name], results.tables[name], check_dtype=(fmt == "parquet")
+        )
+    assert back.provenance["seed"] == 4
+
+
+def test_parquet_parts_readable_with_pandas_and_carry_provenance(results, tmp_path):
+    results.save(tmp_path)
+    frame = pd.read_parquet(tmp_path / "alliances")
+    assert len(frame) == len(results.alliances)
+    part = next((tmp_path / "events").glob("*.parquet"))
+    meta = json.loads(pq.read_schema(part).metadata[METADATA_KEY])
+    assert meta["params"]["pressure"] == 0.25
+    assert meta["seed"] == 4 and "package_version" in meta and "git_commit" in meta
+
+
+def test_failed_save_leaves_nothing(results, tmp_path, monkeypatch):
+    import simulation.results as module
+
+    calls = {"n": 0}
+    original = module.stage_parquet
+
+    def flaky(final, frame, meta):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError("disk full")
+        return original(final, frame, meta)
+
+    monkeypatch.setattr(module, "stage_parquet", flaky)
+    with pytest.raises(OSError):
+        results.save(tmp_path / "out")
+    assert not list((tmp_path / "out").rglob("*.parquet"))
+    assert not list((tmp_path / "out").rglob(".*tmp*"))
+
+
+def test_load_refuses_a_folder_without_results(tmp_path):
+    with pytest.raises(ConfigError, match="holds no results"):
+        load(tmp_path)
