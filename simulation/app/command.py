@@ -1,0 +1,69 @@
+"""The ``alliances demo`` and ``alliances animate`` subcommands.
+
+``alliances --help`` imports this module, so it imports nothing heavy: Solara, uvicorn and
+matplotlib are imported by the handlers.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from simulation.errors import OutputError, ParameterError
+
+#: Where ``alliances demo`` listens unless told otherwise (this machine only).
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8521
+
+
+def configure_demo(parser: argparse.ArgumentParser) -> None:
+    """Add the options of ``alliances demo``."""
+    parser.description = (
+        "Serve the classroom app on this machine. It needs no internet: every asset is "
+        "served locally. Open the printed address in a browser; Ctrl+C stops it."
+    )
+    parser.add_argument("--scenario", default="default", help="preset to start with")
+    parser.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help=f"address to listen on (default {DEFAULT_HOST}: this machine only; "
+        "0.0.0.0 lets others on the network connect)",
+    )
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0: any free)"
+    )
+
+
+def main_demo(args: argparse.Namespace) -> int:
+    """Serve the page until interrupted."""
+    from simulation.app.serve import ServeError, serve
+
+    if not 0 <= args.port <= 65535:
+        raise ServeError(f"--port must be between 0 and 65535, got {args.port}")
+    serve(args.scenario, host=args.host, port=args.port)
+    return 0
+
+
+def configure_animate(parser: argparse.ArgumentParser) -> None:
+    """Add the options of ``alliances animate``."""
+    parser.description = (
+        "Render the classroom views (network, alliances per phase, pressure) month by month "
+        "to a GIF, or to an MP4 when ffmpeg is installed."
+    )
+    parser.add_argument("--scenario", default="default", help="scenario name")
+    parser.add_argument("--steps", type=int, help="months to run (default: the scenario's 240)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--fps", type=int, default=8, help="months per second (default 8)")
+    parser.add_argument("--out", required=True, metavar="FILE.gif", help="file to write")
+
+
+def main_animate(args: argparse.Namespace) -> int:
+    """Write the animation and say where."""
+    if args.steps is not None and args.steps < 1:
+        raise ParameterError(f"--steps must be at least 1, got {args.steps}")
+    if args.fps < 1:
+        raise OutputError(f"--fps must be at least 1, got {args.fps}")
+    from simulation.app.animate import animate
+
+    out = animate(args.out, args.scenario, steps=args.steps, seed=args.seed, fps=args.fps)
+    print(f"animation written to {out}")
+    return 0
