@@ -30,9 +30,15 @@ ANALYSIS_TABLES: tuple[str, ...] = ("runs", "alliances", "timeseries")
 
 #: Columns of the runs table that identify a run rather than describe a setting.
 IDENTITY_COLUMNS: tuple[str, ...] = (
-    "run_id", "scenario", "seed", "experiment", "sample_id", "replication",
-    "package_version", "git_commit",
-)  # fmt: skip
+    "run_id",
+    "scenario",
+    "seed",
+    "experiment",
+    "sample_id",
+    "replication",
+    "package_version",
+    "git_commit",
+)
 
 SAMPLERS: tuple[str, ...] = ("grid", "lhs", "sobol", "morris", "ofat")
 
@@ -213,12 +219,17 @@ def settings(runs: pd.DataFrame, by: Sequence[str], max_levels: int | None = Non
 
 
 def _bin(values: pd.Series, bins: int, name: str) -> tuple[pd.Series, pd.Series]:
-    cut = pd.qcut(values, q=bins, duplicates="drop")
-    intervals = cut.cat.categories
-    names = [f"{_fmt(iv.left)}–{_fmt(iv.right)}" for iv in intervals]
-    codes = cut.cat.codes
-    column = pd.Categorical.from_codes(codes, categories=names, ordered=True)
-    label = pd.Series([f"{name} {names[c]}" for c in codes], index=values.index)
+    """Quantile bins of ``values``, each labelled by the range of the values it holds."""
+    codes = pd.qcut(values, q=bins, duplicates="drop", labels=False).astype(int)
+    ranges = values.groupby(codes).agg(["min", "max"])
+    names = [
+        _fmt(lo) if _fmt(lo) == _fmt(hi) else f"{_fmt(lo)}–{_fmt(hi)}"
+        for lo, hi in zip(ranges["min"], ranges["max"], strict=True)
+    ]
+    position = {code: k for k, code in enumerate(ranges.index)}
+    ordinal = codes.map(position).to_numpy()
+    column = pd.Categorical.from_codes(ordinal, categories=names, ordered=True)
+    label = pd.Series([f"{name} {names[c]}" for c in ordinal], index=values.index)
     return pd.Series(column, index=values.index), label
 
 

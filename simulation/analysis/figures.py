@@ -43,6 +43,7 @@ OUTPUT_TITLES = {
     "survival_72": "Survival at 72 months",
     "median_lifespan": "Median lifespan",
     "transformation_rate": "Transformation rate",
+    "transformations_per_alliance": "Transformations per alliance",
     "renewal_success_rate": "Renewal success",
 }
 PHASE_COLOURS = {
@@ -62,11 +63,17 @@ def save_figure(
         The written paths.
     """
     paths = []
-    for fmt in formats:
-        path = Path(f"{stem}.{fmt}")
-        metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-        figure.savefig(path, format=fmt, dpi=150, metadata=metadata)
-        paths.append(path)
+    engine = figure.get_layout_engine()
+    try:
+        for fmt in formats:
+            path = Path(f"{stem}.{fmt}")
+            metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+            figure.savefig(path, format=fmt, dpi=150, metadata=metadata)
+            paths.append(path)
+            # the layout is settled by the first save: keep it instead of solving it again
+            figure.set_layout_engine("none")
+    finally:
+        figure.set_layout_engine(engine)
     return paths
 
 
@@ -115,17 +122,31 @@ def survival_figure(
         title: the figure title (a default says what is shown).
     """
     panels = _panels(km)
-    figure = Figure(figsize=(6.4 * min(len(panels), 2), 4.4 * math.ceil(len(panels) / 2)),
-                    layout="constrained")  # fmt: skip
+    figure = Figure(
+        figsize=(6.4 * min(len(panels), 2), 4.4 * math.ceil(len(panels) / 2)), layout="constrained"
+    )
     for ax, (panel, frame) in zip(_grid(figure, len(panels), 2), panels, strict=True):
         settings = _settings(frame)
         for colour, setting in zip(_colours(len(settings)), settings, strict=True):
             curve = frame[frame["setting"] == setting].sort_values("time")
             n = int(curve["at_risk"].iloc[0]) if len(curve) else 0
-            ax.step(curve["time"], curve["survival"], where="post", color=colour, lw=1.6,
-                    label=f"{setting} ({n} alliances)")  # fmt: skip
-            ax.fill_between(curve["time"], curve["ci_lower"], curve["ci_upper"], step="post",
-                            color=colour, alpha=0.18, lw=0)  # fmt: skip
+            ax.step(
+                curve["time"],
+                curve["survival"],
+                where="post",
+                color=colour,
+                lw=1.6,
+                label=f"{setting} ({n} alliances)",
+            )
+            ax.fill_between(
+                curve["time"],
+                curve["ci_lower"],
+                curve["ci_upper"],
+                step="post",
+                color=colour,
+                alpha=0.18,
+                lw=0,
+            )
         ax.axhline(0.5, color="grey", ls=":", lw=0.8)
         ax.set_xlabel(AGE_LABEL)
         ax.set_ylabel("share of founded alliances still active")
@@ -134,8 +155,10 @@ def survival_figure(
         if panel:
             ax.set_title(f"by {panel}", fontsize="medium")
         ax.legend(title=_legend_title(panel, by), fontsize="small", title_fontsize="small")
-    _suptitle(figure, title or "Survival of founded alliances (Kaplan-Meier, 95% band; "
-                    "dotted line: median)")  # fmt: skip
+    _suptitle(
+        figure,
+        title or "Survival of founded alliances (Kaplan-Meier, 95% band; dotted line: median)",
+    )
     return figure
 
 
@@ -156,8 +179,9 @@ def hazard_figure(
         title: the figure title.
     """
     panels = _panels(hazard)
-    figure = Figure(figsize=(6.4 * min(len(panels), 2), 4.2 * math.ceil(len(panels) / 2)),
-                    layout="constrained")  # fmt: skip
+    figure = Figure(
+        figsize=(6.4 * min(len(panels), 2), 4.2 * math.ceil(len(panels) / 2)), layout="constrained"
+    )
     for ax, (panel, frame) in zip(_grid(figure, len(panels), 2), panels, strict=True):
         settings = _settings(frame)
         width = float((frame["age_end"] - frame["age_start"]).median()) if len(frame) else 12.0
@@ -166,13 +190,29 @@ def hazard_figure(
             rows = frame[(frame["setting"] == setting) & (frame["at_risk"] >= min_at_risk)]
             mid = (rows["age_start"] + rows["age_end"]) / 2 + dx
             err = np.vstack([rows["hazard"] - rows["ci_lower"], rows["ci_upper"] - rows["hazard"]])
-            ax.errorbar(mid, rows["hazard"], yerr=err, color=colour, marker="o", ms=3.5, lw=1.4,
-                        capsize=2, label=setting)  # fmt: skip
+            ax.errorbar(
+                mid,
+                rows["hazard"],
+                yerr=err,
+                color=colour,
+                marker="o",
+                ms=3.5,
+                lw=1.4,
+                capsize=2,
+                label=setting,
+            )
         ax.set_xlabel(f"{AGE_LABEL}, in {width:.0f}-month bins")
         ax.set_ylabel("dissolution hazard (ends per alliance-month)")
-        ax.text(0.99, 0.98, f"bins with fewer than {min_at_risk} alliances at risk not shown",
-                transform=ax.transAxes, ha="right", va="top", fontsize="x-small",
-                color="grey")  # fmt: skip
+        ax.text(
+            0.99,
+            0.98,
+            f"bins with fewer than {min_at_risk} alliances at risk not shown",
+            transform=ax.transAxes,
+            ha="right",
+            va="top",
+            fontsize="x-small",
+            color="grey",
+        )
         ax.set_ylim(bottom=0)
         ax.set_xlim(left=0)
         if panel:
@@ -208,16 +248,18 @@ def occupancy_figure(
                 line = frame[(frame["setting"] == setting) & (frame["phase"] == phase)]
                 line = line.sort_values("step")
                 ax.plot(line["step"], line["mean"], color=colour, lw=1.3, label=setting)
-                ax.fill_between(line["step"], line["ci_low"], line["ci_high"], color=colour,
-                                alpha=0.18, lw=0)  # fmt: skip
+                ax.fill_between(
+                    line["step"], line["ci_low"], line["ci_high"], color=colour, alpha=0.18, lw=0
+                )
             ax.set_title(phase if panel is None else f"{phase} — by {panel}", fontsize="medium")
             ax.set_ylim(bottom=0)
             if row == len(panels) - 1:
                 ax.set_xlabel("month of the run")
             if col == 0:
                 ax.set_ylabel("alliances in this phase\n(mean over runs)")
-        axes[row, -1].legend(title=_legend_title(panel, by), fontsize="x-small",
-                             title_fontsize="x-small")  # fmt: skip
+        axes[row, -1].legend(
+            title=_legend_title(panel, by), fontsize="x-small", title_fontsize="x-small"
+        )
     _suptitle(figure, title or "Phase occupancy over time (mean over runs, 95% band)")
     return figure
 
@@ -232,8 +274,10 @@ def parameter_figure(table: pd.DataFrame, *, title: str | None = None) -> Figure
     """
     outputs = list(dict.fromkeys(table["output"]))
     parameters = list(dict.fromkeys(table["parameter"]))
-    figure = Figure(figsize=(4.4 * max(len(outputs), 1), 3.2 * max(len(parameters), 1) + 0.8),
-                    layout="constrained")  # fmt: skip
+    figure = Figure(
+        figsize=(4.4 * max(len(outputs), 1), 3.2 * max(len(parameters), 1) + 0.8),
+        layout="constrained",
+    )
     axes = figure.subplots(max(len(parameters), 1), max(len(outputs), 1), squeeze=False)
     for i, parameter in enumerate(parameters):
         for j, output in enumerate(outputs):
@@ -245,16 +289,27 @@ def parameter_figure(table: pd.DataFrame, *, title: str | None = None) -> Figure
                 ax.set_xticks(x, rows["value"].astype(str))
             low = (rows["mean"] - rows["ci_low"]).fillna(0)
             high = (rows["ci_high"] - rows["mean"]).fillna(0)
-            ax.errorbar(x, rows["mean"], yerr=np.vstack([low, high]), marker="o", ms=4,
-                        capsize=3, color="#1f4e79", lw=1.4)  # fmt: skip
+            ax.errorbar(
+                x,
+                rows["mean"],
+                yerr=np.vstack([low, high]),
+                marker="o",
+                ms=4,
+                capsize=3,
+                color="#1f4e79",
+                lw=1.4,
+            )
             ax.set_xlabel(parameter_label(parameter))
             ax.set_ylabel(_wrap(FIGURE_LABELS.get(output, output), 36), fontsize="small")
             if i == 0:
                 ax.set_title(_wrap(OUTPUT_TITLES.get(output, output), 40), fontsize="medium")
             ax.set_ylim(bottom=0)
             ax.grid(alpha=0.3)
-    _suptitle(figure, title or "Transformations and renewals against the parameters "
-              "(mean over runs, 95% interval)")  # fmt: skip
+    _suptitle(
+        figure,
+        title
+        or "Transformations and renewals against the parameters (mean over runs, 95% interval)",
+    )
     return figure
 
 
@@ -277,8 +332,15 @@ def ends_figure(ends: pd.DataFrame, *, title: str | None = None) -> Figure:
         for cause in END_CAUSES:
             rows = frame[frame["cause"] == cause].set_index("setting").reindex(settings)
             share = rows["share"].fillna(0).to_numpy(dtype=float)
-            ax.barh(y, share, left=left, color=CAUSE_COLOURS[cause], label=CAUSE_LABELS[cause],
-                    edgecolor="white", lw=0.5)  # fmt: skip
+            ax.barh(
+                y,
+                share,
+                left=left,
+                color=CAUSE_COLOURS[cause],
+                label=CAUSE_LABELS[cause],
+                edgecolor="white",
+                lw=0.5,
+            )
             left += share
         totals = frame.groupby("setting", sort=False)["count"].sum().reindex(settings)
         for k, total in enumerate(totals.fillna(0).astype(int)):
@@ -290,8 +352,15 @@ def ends_figure(ends: pd.DataFrame, *, title: str | None = None) -> Figure:
         ax.set_yticks(y, settings)
     axes[0].invert_yaxis()  # first setting on top (the axes share y: invert once)
     handles, labels = axes[0].get_legend_handles_labels()
-    figure.legend(handles, labels, loc="outside lower center", ncols=len(END_CAUSES),
-                  fontsize="small", title="cause of the end", title_fontsize="small")  # fmt: skip
+    figure.legend(
+        handles,
+        labels,
+        loc="outside lower center",
+        ncols=len(END_CAUSES),
+        fontsize="small",
+        title="cause of the end",
+        title_fontsize="small",
+    )
     _suptitle(figure, title or "How alliances end, by setting (n = dissolutions)")
     return figure
 
@@ -308,29 +377,53 @@ def sensitivity_figure(indices: pd.DataFrame, *, title: str | None = None) -> Fi
     parameters = list(dict.fromkeys(indices["parameter"]))
     ncols = min(len(outputs), 3) or 1
     nrows = max(math.ceil(len(outputs) / ncols), 1)
-    figure = Figure(figsize=(4.4 * ncols, (0.9 + 0.38 * len(parameters)) * nrows + 1.0),
-                    layout="constrained")  # fmt: skip
+    figure = Figure(
+        figsize=(4.4 * ncols, (0.9 + 0.38 * len(parameters)) * nrows + 1.0), layout="constrained"
+    )
     axes = _grid(figure, max(len(outputs), 1), ncols)
     y = np.arange(len(parameters))
     if method == "sobol":
-        bars = [("S1", "S1_conf", "first order S1", "#2a9d8f"),
-                ("ST", "ST_conf", "total ST", "#264653")]  # fmt: skip
+        bars = [
+            ("S1", "S1_conf", "first order S1", "#2a9d8f"),
+            ("ST", "ST_conf", "total ST", "#264653"),
+        ]
         xlabel = "Sobol index (share of output variance)"
     else:
-        bars = [("mu_star", "mu_star_conf", "mu* (mean |effect|)", "#2a9d8f"),
-                ("sigma", None, "sigma (interactions)", "#e9c46a")]  # fmt: skip
+        bars = [
+            ("mu_star", "mu_star_conf", "mu* (mean |effect|)", "#2a9d8f"),
+            ("sigma", None, "sigma (interactions)", "#e9c46a"),
+        ]
         xlabel = "elementary effect (output change over the parameter's range)"
     for ax, output in zip(axes, outputs, strict=False):
         rows = indices[indices["output"] == output].set_index("parameter").reindex(parameters)
         for k, (column, conf, label, colour) in enumerate(bars):
             values = rows[column].to_numpy(dtype=float)
             err = None if conf is None else np.nan_to_num(rows[conf].to_numpy(dtype=float))
-            ax.barh(y + (k - 0.5) * 0.38, np.nan_to_num(values), height=0.38, xerr=err,
-                    color=colour, label=label, capsize=2,
-                    error_kw={"lw": 0.8, "ecolor": "#444444"})  # fmt: skip
+            ax.barh(
+                y + (k - 0.5) * 0.38,
+                np.nan_to_num(values),
+                height=0.38,
+                xerr=err,
+                color=colour,
+                label=label,
+                capsize=2,
+                error_kw={"lw": 0.8, "ecolor": "#444444"},
+            )
         ax.set_yticks(y, parameters)
         ax.invert_yaxis()
         ax.axvline(0, color="black", lw=0.6)
+        if rows[bars[0][0]].isna().all():
+            note = str(rows["note"].dropna().iloc[0]) if rows["note"].notna().any() else ""
+            ax.text(
+                0.5,
+                0.5,
+                _wrap(f"not computed: {note or 'no output values'}", 40),
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                fontsize="small",
+                color="#a00000",
+            )
         ax.set_xlabel(xlabel)
         ax.set_title(_wrap(FIGURE_LABELS.get(output, output), 42), fontsize="medium")
         ax.grid(axis="x", alpha=0.3)

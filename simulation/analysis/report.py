@@ -167,63 +167,81 @@ def _build(
     _write_csv(km, out / "survival.csv")
     _write_csv(medians, out / "median_survival.csv")
     _save(figures.survival_figure(km, names), out / "survival")
-    report.add(_figure_section(
-        "Survival", "survival",
-        "Kaplan-Meier survival of founded alliances from the month they started forming, "
-        f"{_grouped_by(mode, names)}; shaded bands are 95% pointwise confidence intervals "
-        "(exponential Greenwood) and a curve crossing the dotted line gives the median "
-        "lifespan. " + _median_sentence(medians),
-        ["survival.csv", "median_survival.csv"],
-    ))  # fmt: skip
+    report.add(
+        _figure_section(
+            "Survival",
+            "survival",
+            "Kaplan-Meier survival of founded alliances from the month they started forming, "
+            f"{_grouped_by(mode, names)}; shaded bands are 95% pointwise confidence intervals "
+            "(exponential Greenwood) and a curve crossing the dotted line gives the median "
+            "lifespan. " + _median_sentence(medians),
+            ["survival.csv", "median_survival.csv"],
+        )
+    )
 
     hazard = _stratified(survival.hazard_by_age, results, groups, mode)
     _write_csv(hazard, out / "hazard.csv")
     _save(figures.hazard_figure(hazard, names), out / "hazard")
-    report.add(_figure_section(
-        "Dissolution hazard by age", "hazard",
-        "Dissolutions per alliance-month at risk in 12-month age bins (life table), "
-        f"{_grouped_by(mode, names)}, with exact Poisson 95% intervals: a rising line means "
-        "alliances become more likely to end as they age.",
-        ["hazard.csv"],
-    ))  # fmt: skip
+    report.add(
+        _figure_section(
+            "Dissolution hazard by age",
+            "hazard",
+            "Dissolutions per alliance-month at risk in 12-month age bins (life table), "
+            f"{_grouped_by(mode, names)}, with exact Poisson 95% intervals: a rising line means "
+            "alliances become more likely to end as they age.",
+            ["hazard.csv"],
+        )
+    )
 
     occupancy = _stratified(summary.phase_occupancy, results, groups, mode)
     _write_csv(occupancy, out / "phase_occupancy.csv")
     _save(figures.occupancy_figure(occupancy, names), out / "phase_occupancy")
-    report.add(_figure_section(
-        "Phase occupancy over time", "phase_occupancy",
-        "Mean number of alliances in each phase (forming, founding, evolving, transforming) "
-        f"in every month of a run, {_grouped_by(mode, names)}, with 95% bands over runs.",
-        ["phase_occupancy.csv"],
-    ))  # fmt: skip
+    report.add(
+        _figure_section(
+            "Phase occupancy over time",
+            "phase_occupancy",
+            "Mean number of alliances in each phase (forming, founding, evolving, transforming) "
+            f"in every month of a run, {_grouped_by(mode, names)}, with 95% bands over runs.",
+            ["phase_occupancy.csv"],
+        )
+    )
 
     if names:
         against = summary.by_parameter(results, names)
         _write_csv(against, out / "by_parameter.csv")
         _save(figures.parameter_figure(against), out / "by_parameter")
-        report.add(_figure_section(
-            "Transformations and renewals against the parameters", "by_parameter",
-            "Transformations per founded alliance and the share of transformation episodes "
-            "that ended in a renewal, against each varied parameter (mean over the runs at "
-            "each level, pooled over the other parameters, 95% interval; many-valued "
-            "parameters are shown in 8 equal-width bins).",
-            ["by_parameter.csv"],
-        ))  # fmt: skip
+        report.add(
+            _figure_section(
+                "Transformations and renewals against the parameters",
+                "by_parameter",
+                "Transformations per alliance-year (time lived after forming) and the share of "
+                "transformation episodes "
+                "that ended in a renewal, against each varied parameter (mean over the runs at "
+                "each level, pooled over the other parameters, 95% interval; many-valued "
+                "parameters are shown in 8 equal-width bins).",
+                ["by_parameter.csv"],
+            )
+        )
     else:
-        report.add("## Transformations and renewals against the parameters\n\n"
-                   "No parameter varies in this experiment, so there is nothing to plot "
-                   "against; the figures per setting are in the summary table above.")  # fmt: skip
+        report.add(
+            "## Transformations and renewals against the parameters\n\n"
+            "No parameter varies in this experiment, so there is nothing to plot "
+            "against; the figures per setting are in the summary table above."
+        )
 
     ends = _stratified(summary.ends_by_cause, results, groups, mode)
     _write_csv(ends, out / "ends_by_cause.csv")
     _save(figures.ends_figure(ends), out / "ends_by_cause")
-    report.add(_figure_section(
-        "Ends by cause", "ends_by_cause",
-        "How alliances ended, as shares of the dissolutions in each setting: on the left all "
-        "alliances that started (most never get founded), on the right founded alliances "
-        "only; n is the number of dissolutions.",
-        ["ends_by_cause.csv"],
-    ))  # fmt: skip
+    report.add(
+        _figure_section(
+            "Ends by cause",
+            "ends_by_cause",
+            "How alliances ended, as shares of the dissolutions in each setting: on the left all "
+            "alliances that started (most never get founded), on the right founded alliances "
+            "only; n is the number of dissolutions.",
+            ["ends_by_cause.csv"],
+        )
+    )
 
     if experiment.sampler in ("sobol", "morris"):
         report.add(_sensitivity(out, results, experiment, outputs))
@@ -235,7 +253,6 @@ def _save(figure, stem: Path) -> None:
     from simulation.analysis.figures import save_figure
 
     save_figure(figure, stem)
-    figure.clear()
 
 
 def _write_csv(table: pd.DataFrame, path: Path) -> None:
@@ -288,8 +305,10 @@ def _header(results: Results, experiment: Experiment, names: list[str], by_given
     if experiment.description:
         lines += [experiment.description, ""]
     founded = int(runs["alliances_founded"].sum())
-    lines.append(f"- runs: {len(runs)}; alliances started {int(runs['alliances_started'].sum())}, "
-                 f"founded {founded}")  # fmt: skip
+    lines.append(
+        f"- runs: {len(runs)}; alliances started {int(runs['alliances_started'].sum())}, "
+        f"founded {founded}"
+    )
     if experiment.sampler:
         lines.append(f"- sampler: {experiment.sampler}")
     if names:
@@ -299,12 +318,17 @@ def _header(results: Results, experiment: Experiment, names: list[str], by_given
         lines.append("- grouped by: nothing (all runs pooled)")
         differing = varying_parameters(runs)
         if differing and not by_given:
-            lines.append(f"- parameters that differ between these runs: {', '.join(differing)}"
-                         f" (group by them with `--by {differing[0]}`)")  # fmt: skip
+            lines.append(
+                f"- parameters that differ between these runs: {', '.join(differing)}"
+                f" (group by them with `--by {differing[0]}`)"
+            )
     if "replication" in runs.columns and names:
         per = runs.groupby(names, observed=True).size()
-        lines.append(f"- runs per setting: {per.min()}–{per.max()}" if per.min() != per.max()
-                     else f"- runs per setting: {per.min()}")  # fmt: skip
+        lines.append(
+            f"- runs per setting: {per.min()}–{per.max()}"
+            if per.min() != per.max()
+            else f"- runs per setting: {per.min()}"
+        )
     steps = sorted(set(runs["steps"].astype(int))) if "steps" in runs.columns else []
     if steps:
         lines.append(f"- horizon: {', '.join(map(str, steps))} months")
@@ -312,8 +336,11 @@ def _header(results: Results, experiment: Experiment, names: list[str], by_given
     commits = _distinct(runs, "git_commit")
     if versions or commits:
         lines.append(f"- model version {versions or 'unknown'}, commit {commits or 'unknown'}")
-    lines += ["", "Survival figures count founded alliances only, from the month they started "
-              "forming; alliances still active at the horizon are censored there."]  # fmt: skip
+    lines += [
+        "",
+        "Survival figures count founded alliances only, from the month they started "
+        "forming; alliances still active at the horizon are censored there.",
+    ]
     return "\n".join(lines)
 
 
@@ -341,8 +368,10 @@ def _median_sentence(medians: pd.DataFrame) -> str:
     high = reached.loc[reached["median"].idxmax()]
     if len(medians) == 1:
         return f"The median lifespan is {low['median']:.0f} months."
-    text = (f"Median lifespans range from {low['median']:.0f} months ({low['setting']}) to "
-            f"{high['median']:.0f} months ({high['setting']})")  # fmt: skip
+    text = (
+        f"Median lifespans range from {low['median']:.0f} months ({low['setting']}) to "
+        f"{high['median']:.0f} months ({high['setting']})"
+    )
     missing = len(medians) - len(reached)
     if missing:
         text += f"; {missing} setting{'s' if missing > 1 else ''} did not reach one half"
@@ -365,7 +394,7 @@ def _summary_section(table: pd.DataFrame, names: list[str]) -> str:
         ("survival_rate", "survival at horizon", "pct"),
         ("survival_72", "survival at 72 months", "pct"),
         ("km_median_lifespan", "median lifespan (months)", "{:.0f}"),
-        ("transformation_rate", "transformations per alliance", "{:.2f}"),
+        ("transformation_rate", "transformations per alliance-year", "{:.3f}"),
         ("renewal_success_rate", "renewal success", "pct"),
     ]
     head = "| " + " | ".join(label for _, label, _ in columns) + " |"
@@ -381,7 +410,10 @@ def _summary_section(table: pd.DataFrame, names: list[str]) -> str:
     return (
         "## Summary per setting\n\n"
         "Means over the runs of each setting with 95% intervals over replications where "
-        "there are several; the median lifespan is that of the setting's pooled "
+        "there are several. Survival at the horizon is the share of founded alliances not "
+        "dissolved when the run ends (young ones included); survival at 72 months is the "
+        "Kaplan-Meier estimate, which accounts for alliances too young to have reached that "
+        "age. The median lifespan is that of the setting's pooled "
         'Kaplan-Meier curve ("not reached" when survival stayed above one half). All '
         "figures per setting, with intervals and ends by cause, are in "
         f"[summary.csv](summary.csv).\n\n{head}\n{rule}\n" + "\n".join(rows) + tail

@@ -91,12 +91,14 @@ def sensitivity_indices(
     for output in outputs:
         if method == "sobol":
             second = _second_order(experiment, X, _n_factors(problem))
-            frame = sobol_table(problem, Y[output].to_numpy(), second, num_resamples,
-                                confidence, seed)  # fmt: skip
+            frame = sobol_table(
+                problem, Y[output].to_numpy(), second, num_resamples, confidence, seed
+            )
         else:
             levels = int(experiment.option("num_levels", "levels", default=4))
-            frame = morris_table(problem, X, Y[output].to_numpy(), levels, num_resamples,
-                                 confidence, seed)  # fmt: skip
+            frame = morris_table(
+                problem, X, Y[output].to_numpy(), levels, num_resamples, confidence, seed
+            )
         rows.append(frame.assign(method=method, output=output))
     table = pd.concat(rows, ignore_index=True)
     columns = SOBOL_COLUMNS if method == "sobol" else MORRIS_COLUMNS

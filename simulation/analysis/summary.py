@@ -33,6 +33,7 @@ MEAN_FIGURES: tuple[str, ...] = (
     "survival_72",
     "median_lifespan",
     "transformation_rate",
+    "transformations_per_alliance",
     "renewal_success_rate",
     "mean_peak_size",
     "mean_steps_forming",
@@ -43,7 +44,8 @@ FIGURE_LABELS: dict[str, str] = {
     "survival_rate": "survival at the horizon (share of founded alliances)",
     "survival_72": "Kaplan-Meier survival at 72 months (share)",
     "median_lifespan": "median lifespan of founded alliances (months)",
-    "transformation_rate": "transformations per founded alliance",
+    "transformation_rate": "transformations per alliance-year after forming",
+    "transformations_per_alliance": "transformations per founded alliance",
     "renewal_success_rate": "renewal success (share of transformation episodes)",
     "mean_peak_size": "mean peak size of founded alliances (members)",
     "mean_steps_forming": "mean months in forming (founded alliances)",
@@ -81,11 +83,11 @@ def summary_table(
     Returns:
         Grouping columns, ``setting``, ``runs``, ``alliances_started`` and
         ``alliances_founded`` (totals), ``founded_per_run``; for each of
-        :data:`MEAN_FIGURES` the mean over runs and ``<figure>_ci_low``/``_ci_high``
-        (NaN with one run); ``median_lifespan_not_reached`` (runs whose survival stayed
-        above one half, left out of the mean lifespan); ``transformations``,
-        ``evolutionary_renewals``, ``revolutionary_renewals`` (totals); ``ends`` and
-        ``share_<cause>`` (share of the setting's dissolutions by cause); and
+        :data:`MEAN_FIGURES` present in the runs table, the mean over runs and
+        ``<figure>_ci_low``/``_ci_high`` (NaN with one run); ``median_lifespan_not_reached``
+        (runs whose survival stayed above one half, left out of the mean lifespan);
+        ``transformations``, ``evolutionary_renewals``, ``revolutionary_renewals`` (totals);
+        ``ends`` and ``share_<cause>`` (share of the setting's dissolutions by cause); and
         ``km_median_lifespan`` with ``_ci_low``/``_ci_high``, the median of the
         setting's pooled Kaplan-Meier curve (NaN when not reached, see
         :func:`simulation.analysis.survival.median_survival`).
@@ -267,9 +269,10 @@ def phase_occupancy(
         .reset_index()
     )
     t = np.where(
-        table["runs"] > 1, stats.t.ppf(0.5 + confidence / 2, np.maximum(table["runs"] - 1, 1)),
+        table["runs"] > 1,
+        stats.t.ppf(0.5 + confidence / 2, np.maximum(table["runs"] - 1, 1)),
         np.nan,
-    )  # fmt: skip
+    )
     half = t * table["sd"].to_numpy(dtype=float) / np.sqrt(table["runs"].to_numpy(dtype=float))
     table["ci_low"] = np.maximum(table["mean"] - half, 0.0)  # counts are never negative
     table["ci_high"] = table["mean"] + half

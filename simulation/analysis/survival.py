@@ -97,8 +97,17 @@ def kaplan_meier(
             }
         )
         frames.append(frame.assign(**keys)[[*keys, *frame.columns]])
-    columns = [*names, "setting", "time", "survival", "ci_lower", "ci_upper",
-               "at_risk", "events", "censored"]  # fmt: skip
+    columns = [
+        *names,
+        "setting",
+        "time",
+        "survival",
+        "ci_lower",
+        "ci_upper",
+        "at_risk",
+        "events",
+        "censored",
+    ]
     if not frames:
         return pd.DataFrame(columns=columns)
     return pd.concat(frames, ignore_index=True)[columns]
@@ -147,8 +156,16 @@ def median_survival(
                 "reached": bool(np.isfinite(median)),
             }
         )
-    columns = [*names, "setting", "alliances", "events", "median", "ci_lower", "ci_upper",
-               "reached"]  # fmt: skip
+    columns = [
+        *names,
+        "setting",
+        "alliances",
+        "events",
+        "median",
+        "ci_lower",
+        "ci_upper",
+        "reached",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -184,8 +201,18 @@ def hazard_by_age(
     if width <= 0:
         raise ValueError("width must be a positive number of months")
     founded, names = founded_alliances(source, by, max_levels)
-    columns = [*names, "setting", "age_start", "age_end", "at_risk", "exposure", "events",
-               "hazard", "ci_lower", "ci_upper"]  # fmt: skip
+    columns = [
+        *names,
+        "setting",
+        "age_start",
+        "age_end",
+        "at_risk",
+        "exposure",
+        "events",
+        "hazard",
+        "ci_lower",
+        "ci_upper",
+    ]
     frames = []
     a = 1.0 - confidence
     for keys, group in _groups(founded, names):

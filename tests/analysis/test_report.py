@@ -1,0 +1,197 @@
+import json
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import pandas as pd
+import pytest
+
+from simulation import cli, run
+from simulation.analysis import figures
+from simulation.analysis.report import write_report
+from simulation.analysis.summary import by_parameter, ends_by_cause, phase_occupancy
+from simulation.analysis.survival import hazard_by_age, kaplan_meier
+from simulation.errors import ConfigError, OutputError
+
+FIGURES = ["survival", "hazard", "phase_occupancy", "by_parameter", "ends_by_cause"]
+
+
+def _links(markdown: str) -> list[str]:
+    return re.findall(r"\]\(([^)]+)\)", markdown)
+
+
+@pytest.fixture(scope="module")
+def grid_report(grid_folder):
+    return write_report(grid_folder)
+
+
+def test_report_writes_figures_tables_and_markdown(grid_folder, grid_report):
+    out = grid_folder / "report"
+    assert grid_report == out / "report.md"
+    for stem in FIGURES:
+        assert (out / f"{stem}.png").stat().st_size > 5000
+        svg = (out / f"{stem}.svg").read_text()
+        assert svg.lstrip().startswith("<?xml") and "<dc:date>" not in svg
+    summary = pd.read_csv(out / "summary.csv")
+    assert summary["pressure"].tolist() == [0.2, 0.8]
+    assert summary["runs"].tolist() == [2, 2]
+    assert not (out / "sensitivity.csv").exists()  # a grid has no sensitivity indices
+    text = grid_report.read_text()
+    assert text.startswith("# Report: pressure")
+    assert "Survival under low and high pressure" in text
+    links = _links(text)
+    for stem in FIGURES:
+        assert f"{stem}.png" in links and f"{stem}.svg" in links
+    assert "summary.csv" in links
+    for link in links:
+        assert (out / link).is_file(), link
+    assert not list(grid_folder.glob(".report*"))  # no staging folder left behind
+
+
+def test_report_sentences_describe_each_figure(grid_report):
+    sections = grid_report.read_text().split("\n## ")[1:]
+    figures_seen = 0
+    for section in sections:
+        if "![" in section:
+            figures_seen += 1
+            sentence = section.split(")\n\n", 1)[1].split("\n\n")[0]
+            assert len(sentence) > 60, section  # a sentence saying what the figure shows
+    assert figures_seen == len(FIGURES)
+    assert "| pressure=0.2 | 2 |" in grid_report.read_text()
+
+
+def test_a_failed_report_keeps_the_previous_one(grid_folder, grid_report, monkeypatch, tmp_path):
+    out = tmp_path / "rep"
+    shutil.copytree(grid_report.parent, out)
+    before = (out / "report.md").read_text()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(figures, "survival_figure", broken)
+    with pytest.raises(RuntimeError, match="boom"):
+        write_report(grid_folder, out)
+    assert (out / "report.md").read_text() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rep"]  # no staging folder left
+
+
+def test_report_refuses_bad_folders(grid_folder, tmp_path):
+    with pytest.raises(ConfigError, match="not a folder of results"):
+        write_report(tmp_path / "missing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ConfigError, match="holds no results"):
+        write_report(tmp_path / "empty")
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(OutputError, match="cannot write the report"):
+        write_report(grid_folder, blocker / "report")
+    with pytest.raises(OutputError, match="not a folder"):
+        write_report(grid_folder, blocker)
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "data.txt").write_text("keep me")
+    with pytest.raises(OutputError, match="does not hold a report"):
+        write_report(grid_folder, precious)
+    assert (precious / "data.txt").read_text() == "keep me"
+
+
+def test_report_of_a_sobol_sweep_has_sensitivity_indices(sobol_folder):
+    path = write_report(sobol_folder)
+    out = path.parent
+    indices = pd.read_csv(out / "sensitivity.csv")
+    assert set(indices["method"]) == {"sobol"}
+    assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(indices.columns)
+    text = path.read_text()
+    assert "## Sensitivity indices" in text
+    for link in _links(text):
+        assert (out / link).is_file(), link
+    assert (out / "sensitivity.png").exists() and (out / "sensitivity.svg").exists()
+    # two continuous parameters: binned, one panel per parameter when there are too many
+    km = pd.read_csv(out / "survival.csv")
+    assert km["setting"].nunique() <= 12
+
+
+def test_cli_report_of_single_runs_pools_them(tmp_path, capsys):
+    folder = tmp_path / "single"
+    for pressure in (0.2, 0.8):
+        run("default", seed=1, pressure=pressure, n_organisations=40, steps=60).save(folder)
+    assert cli.main(["report", str(folder)]) == 0
+    printed = capsys.readouterr().out
+    report = folder / "report" / "report.md"
+    assert printed.strip() == f"report written to {report}"
+    text = report.read_text()
+    assert text.startswith("# Report: single")
+    assert "grouped by: nothing" in text
+    assert "parameters that differ between these runs: pressure" in text
+    assert "No parameter varies" in text
+    assert not (folder / "report" / "by_parameter.png").exists()
+    for link in _links(text):
+        assert (folder / "report" / link).is_file(), link
+    assert pd.read_csv(folder / "report" / "summary.csv")["setting"].tolist() == ["all runs"]
+
+
+def test_cli_report_arguments(monkeypatch, tmp_path, capsys):
+    seen = {}
+
+    def fake(folder, out=None, *, by=None):
+        seen.update(folder=folder, out=out, by=by)
+        return tmp_path / "report.md"
+
+    monkeypatch.setattr("simulation.analysis.report.write_report", fake)
+    args = ["report", "DIR", "--out", "OUT", "--by", "pressure,foresight", "--by", "capacity"]
+    assert cli.main(args) == 0
+    assert seen == {"folder": "DIR", "out": "OUT", "by": ["pressure", "foresight", "capacity"]}
+    assert cli.main(["report", "DIR"]) == 0
+    assert seen["by"] is None and seen["out"] is None
+    assert "report.md" in capsys.readouterr().out
+
+
+def test_cli_report_errors_are_one_line(tmp_path, capsys):
+    assert cli.main(["report", str(tmp_path / "nowhere")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "is not a folder of results" in err
+    assert cli.main(["report", str(tmp_path), "--by", "nothing"]) == 2
+    assert capsys.readouterr().err.startswith("alliances: error:")
+
+
+def test_cli_report_bad_by(grid_folder, tmp_path, capsys):
+    code = cli.main(["report", str(grid_folder), "--out", str(tmp_path / "r"), "--by", "presure"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot group by 'presure'" in err
+
+
+def test_figures_are_labelled(grid_folder):
+    drawn = [
+        figures.survival_figure(kaplan_meier(grid_folder), ["pressure"]),
+        figures.hazard_figure(hazard_by_age(grid_folder), ["pressure"]),
+        figures.occupancy_figure(phase_occupancy(grid_folder), ["pressure"]),
+        figures.parameter_figure(by_parameter(grid_folder)),
+        figures.ends_figure(ends_by_cause(grid_folder)),
+    ]
+    for figure in drawn:
+        assert figure.get_suptitle()
+        visible = [ax for ax in figure.get_axes() if ax.get_visible()]
+        for ax in visible:
+            assert ax.get_xlabel(), figure.get_suptitle()
+        assert visible[0].get_ylabel() or visible[0].get_yticklabels(), figure.get_suptitle()
+    legend = drawn[0].get_axes()[0].get_legend()
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert any(t.startswith("pressure=0.2 (") for t in texts)
+
+
+def test_importing_the_package_stays_light():
+    code = textwrap.dedent(
+        """
+        import json, sys
+        import simulation.analysis, simulation.analysis.command
+        heavy = [m for m in ("matplotlib", "lifelines", "SALib") if m in sys.modules]
+        print(json.dumps(heavy))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert json.loads(result.stdout) == []

@@ -1,0 +1,205 @@
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from simulation.analysis.data import grouping, read_experiment, settings
+from simulation.analysis.summary import by_parameter, ends_by_cause, phase_occupancy, summary_table
+from simulation.errors import ConfigError
+
+
+@pytest.fixture
+def two_settings(make_results):
+    runs = [
+        {
+            "run_id": "a1",
+            "pressure": 0.2,
+            "survival_rate": 0.5,
+            "median_lifespan": 100.0,
+            "transformation_rate": 0.1,
+            "ends_formation_failed": 6,
+            "ends_lack_of_results": 2,
+        },
+        {
+            "run_id": "a2",
+            "pressure": 0.2,
+            "survival_rate": 0.7,
+            "median_lifespan": np.nan,
+            "transformation_rate": 0.3,
+            "ends_formation_failed": 4,
+            "ends_lack_of_results": 0,
+        },
+        {
+            "run_id": "a3",
+            "pressure": 0.2,
+            "survival_rate": 0.6,
+            "median_lifespan": 80.0,
+            "transformation_rate": np.nan,
+            "ends_formation_failed": 0,
+            "ends_lack_of_results": 0,
+        },
+        {
+            "run_id": "b1",
+            "pressure": 0.8,
+            "survival_rate": 0.2,
+            "median_lifespan": 40.0,
+            "transformation_rate": 0.5,
+            "ends_formation_failed": 1,
+            "ends_lack_of_results": 3,
+        },
+    ]
+    alliances = [
+        {
+            "run_id": "a1",
+            "duration": 10,
+            "event_observed": True,
+            "founded": False,
+            "end_cause": "formation_failed",
+        },
+        {"run_id": "a1", "duration": 50, "event_observed": True, "end_cause": "lack_of_results"},
+        {"run_id": "a2", "duration": 70, "event_observed": False},
+        {"run_id": "b1", "duration": 30, "event_observed": True, "end_cause": "lack_of_results"},
+        {
+            "run_id": "b1",
+            "duration": 20,
+            "event_observed": True,
+            "founded": False,
+            "end_cause": "formation_failed",
+        },
+        {
+            "run_id": "b1",
+            "duration": 25,
+            "event_observed": True,
+            "founded": False,
+            "end_cause": "formation_failed",
+        },
+    ]
+    return make_results(runs, alliances)
+
+
+def test_summary_groups_runs_by_setting(two_settings):
+    table = summary_table(two_settings, by=["pressure"]).set_index("pressure")
+    assert table["setting"].tolist() == ["pressure=0.2", "pressure=0.8"]
+    assert table["runs"].tolist() == [3, 1]
+    assert table.loc[0.2, "alliances_started"] == 30
+    low = table.loc[0.2]
+    assert low["survival_rate"] == pytest.approx(0.6)
+    half = stats.t.ppf(0.975, 2) * np.std([0.5, 0.7, 0.6], ddof=1) / np.sqrt(3)
+    assert low["survival_rate_ci_low"] == pytest.approx(0.6 - half)
+    assert low["survival_rate_ci_high"] == pytest.approx(0.6 + half)
+    # missing values are left out of means, and unreached medians are counted
+    assert low["transformation_rate"] == pytest.approx(0.2)
+    assert low["median_lifespan"] == pytest.approx(90.0)
+    assert low["median_lifespan_not_reached"] == 1
+    # one run: a mean without an interval
+    assert table.loc[0.8, "survival_rate"] == pytest.approx(0.2)
+    assert np.isnan(table.loc[0.8, "survival_rate_ci_low"])
+    # shares of all ends in the setting
+    assert low["ends"] == 12
+    assert low["share_formation_failed"] == pytest.approx(10 / 12)
+    assert low["share_lack_of_results"] == pytest.approx(2 / 12)
+    assert table.loc[0.8, "share_lack_of_results"] == pytest.approx(0.75)
+    # the pooled Kaplan-Meier median of the founded alliances
+    assert table.loc[0.8, "km_median_lifespan"] == 30
+    assert table.loc[0.2, "km_median_lifespan"] == 50  # S falls to exactly one half at 50
+
+
+def test_summary_without_grouping_pools_all_runs(two_settings):
+    table = summary_table(two_settings)
+    assert len(table) == 1
+    assert table.loc[0, "setting"] == "all runs"
+    assert table.loc[0, "runs"] == 4
+
+
+def test_ends_by_cause_separates_founded_alliances(two_settings):
+    ends = ends_by_cause(two_settings, by=["pressure"])
+    high = ends[ends["pressure"] == 0.8].set_index(["scope", "cause"])
+    assert high.loc[("all alliances", "formation_failed"), "count"] == 2
+    assert high.loc[("all alliances", "formation_failed"), "share"] == pytest.approx(2 / 3)
+    assert high.loc[("founded alliances", "lack_of_results"), "share"] == 1.0
+    assert high.loc[("founded alliances", "formation_failed"), "count"] == 0
+    low = ends[ends["pressure"] == 0.2]
+    assert low.groupby("scope")["share"].sum().to_dict() == pytest.approx(
+        {"all alliances": 1.0, "founded alliances": 1.0}
+    )
+    assert low[low["cause"] == "lack_of_results"]["per_run"].iloc[0] == pytest.approx(1 / 3)
+
+
+def test_by_parameter_keeps_levels_and_bins_many_values(make_results):
+    rng = np.random.default_rng(1)
+    x = rng.uniform(0, 1, 200)
+    runs = [
+        {
+            "run_id": f"r{i}",
+            "pressure": v,
+            "transformation_rate": 2 * v,
+            "renewal_success_rate": 0.5,
+            "level": i % 3,
+        }
+        for i, v in enumerate(x)
+    ]
+    results = make_results(runs, [{"run_id": "r0", "duration": 1, "event_observed": True}])
+    table = by_parameter(results, ["pressure", "level"], bins=5)
+    binned = table[(table["parameter"] == "pressure") & (table["output"] == "transformation_rate")]
+    assert len(binned) == 5
+    # the output is twice the parameter: each bin's mean is twice its mean value
+    assert np.allclose(binned["mean"], 2 * binned["value"])
+    assert binned["runs"].sum() == 200
+    levels = table[(table["parameter"] == "level") & (table["output"] == "renewal_success_rate")]
+    assert levels["value"].tolist() == [0, 1, 2]
+    assert levels["mean"].tolist() == pytest.approx([0.5] * 3)
+
+
+def test_phase_occupancy_means_per_step(two_settings):
+    occupancy = phase_occupancy(two_settings, by=["pressure"])
+    assert list(dict.fromkeys(occupancy["phase"])) == [
+        "forming",
+        "founding",
+        "evolving",
+        "transforming",
+    ]
+    low = occupancy[(occupancy["pressure"] == 0.2) & (occupancy["phase"] == "forming")]
+    # the runs of pressure 0.2 are the first three: n_forming = step + k for k = 0, 1, 2
+    assert low["mean"].tolist() == pytest.approx([1.0, 2.0, 3.0])
+    assert (low["runs"] == 3).all()
+    several = occupancy["runs"] > 1
+    assert (occupancy.loc[several, "ci_low"] >= 0).all()  # counts: clipped at zero
+    assert occupancy.loc[~several, "ci_low"].isna().all()  # one run: no interval
+    evolving = occupancy[(occupancy["pressure"] == 0.8) & (occupancy["phase"] == "evolving")]
+    assert evolving["mean"].tolist() == [6.0, 6.0, 6.0]
+
+
+def test_settings_bin_many_valued_parameters():
+    runs = pd.DataFrame(
+        {
+            "run_id": [f"r{i}" for i in range(90)],
+            "foresight": np.linspace(0, 1, 90),
+            "capacity": [1, 2, 3] * 30,
+        }
+    )
+    frame = settings(runs, ["foresight", "capacity"], max_levels=3)
+    assert frame["foresight"].nunique() == 3
+    assert frame["capacity"].nunique() == 3
+    assert frame["setting"].nunique() == 9
+    assert frame["setting"].iloc[0] == "foresight 0–0.326, capacity=1"
+    exact = settings(runs, ["foresight"])
+    assert exact["setting"].nunique() == 90
+
+
+def test_grouping_uses_experiment_or_by(grid_folder, two_settings):
+    experiment = read_experiment(grid_folder)
+    assert experiment.sampler == "grid"
+    assert grouping(two_settings.runs, experiment) == ["pressure"]
+    assert grouping(two_settings.runs, None) == []
+    assert grouping(two_settings.runs, experiment, by=[]) == []
+    with pytest.raises(ConfigError, match="cannot group by 'presure'"):
+        grouping(two_settings.runs, experiment, by=["presure"])
+
+
+def test_summary_of_a_real_sweep(grid_folder):
+    table = summary_table(grid_folder)
+    assert table["pressure"].tolist() == [0.2, 0.8]
+    assert table["runs"].tolist() == [2, 2]
+    runs = pd.read_parquet(grid_folder / "runs")
+    assert table["alliances_founded"].sum() == runs["alliances_founded"].sum()
+    assert ((table["survival_rate"] >= 0) & (table["survival_rate"] <= 1)).all()
