@@ -92,8 +92,7 @@ class Alliance(mesa.Agent):
     def members(self) -> list[int]:
         """Organisation indices of the current members."""
         members = self.model.world.members
-        rows = members.active_rows()
-        return members.org[rows[members.alliance[rows] == self.alliance_id]].tolist()
+        return members.org[members.of(self.alliance_id)].tolist()
 
     @property
     def founders(self) -> list[int]:

@@ -156,6 +156,11 @@ class AllianceModel(mesa.Model):
         for alliance, to_phase, cause in outcome.transitions:
             self.transition(alliance, to_phase, cause)
         world.refresh()
+        if outcome.joins:
+            store = world.alliances
+            np.maximum(
+                store.peak_size[: store.count], world.size, out=store.peak_size[: store.count]
+            )
 
     def _found_alliance(self, initiator: int, members: np.ndarray, is_open: bool) -> None:
         world = self.world
@@ -182,8 +187,6 @@ class AllianceModel(mesa.Model):
                 continue
             world.members.add(alliance, np.array([org]), commitment, self.steps, founder=False)
             world.load[org] += 1
-        size = len(self.alliance_agents[alliance].members)
-        world.alliances.peak_size[alliance] = max(world.alliances.peak_size[alliance], size)
 
     def _leave(self, rows: np.ndarray, reason: str) -> None:
         """End membership spells; the remaining members trust the leaver less (betrayal)."""
@@ -230,8 +233,7 @@ class AllianceModel(mesa.Model):
             store.ended[alliance] = self.steps
             store.end_cause[alliance] = cause
             members = self.world.members
-            rows = members.active_rows()
-            members.end(rows[members.alliance[rows] == alliance], self.steps, "dissolved")
+            members.end(members.of(alliance), self.steps, "dissolved")
             agent = self.alliance_agents.pop(alliance, None)
             if agent is not None:
                 agent.remove()

@@ -13,25 +13,60 @@ from __future__ import annotations
 import numpy as np
 
 
-class TrustStore:
+class _Columns:
+    """Named 1-d arrays that grow by doubling; attributes are views of the filled part."""
+
+    _dtypes: dict[str, type] = {}
+
+    def __init__(self, capacity: int = 256) -> None:
+        self._n = 0
+        self._buffers = {name: np.zeros(capacity, dtype=dt) for name, dt in self._dtypes.items()}
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        buffers = self.__dict__.get("_buffers")
+        if buffers is not None and name in buffers:
+            return buffers[name][: self._n]
+        raise AttributeError(name)
+
+    def _append(self, k: int, **columns: np.ndarray) -> slice:
+        """Make room for ``k`` rows, fill them; return their slice."""
+        needed = self._n + k
+        capacity = next(iter(self._buffers.values())).shape[0]
+        if needed > capacity:
+            capacity = max(needed, 2 * capacity)
+            for name, old in self._buffers.items():
+                grown = np.zeros(capacity, dtype=old.dtype)
+                grown[: self._n] = old[: self._n]
+                self._buffers[name] = grown
+        rows = slice(self._n, needed)
+        for name, values in columns.items():
+            self._buffers[name][rows] = values
+        self._n = needed
+        return rows
+
+
+class TrustStore(_Columns):
     """Directed trust for known pairs; unknown pairs read as the baseline.
+
+    Pairs live in slots (``src``, ``dst``, ``value``); a sorted index of pair keys finds
+    the slot of any pair by binary search.
 
     Args:
         n: number of organisations.
         baseline: trust between strangers and the level idle trust decays to.
     """
 
+    _dtypes = {"src": np.int64, "dst": np.int64, "value": float}
+
     def __init__(self, n: int, baseline: float) -> None:
+        super().__init__()
         self.n = n
         self.baseline = baseline
-        self.src = np.empty(0, dtype=np.int64)
-        self.dst = np.empty(0, dtype=np.int64)
-        self.value = np.empty(0, dtype=float)
         self._sorted_keys = np.empty(0, dtype=np.int64)
         self._sorted_slots = np.empty(0, dtype=np.int64)
-
-    def __len__(self) -> int:
-        return self.value.shape[0]
 
     def _keys(self, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
         return np.asarray(src, dtype=np.int64) * self.n + np.asarray(dst, dtype=np.int64)
@@ -55,43 +90,54 @@ class TrustStore:
         if missing.any():
             keys = self._keys(src[missing], dst[missing])
             new_keys, first = np.unique(keys, return_index=True)
-            start = self.value.shape[0]
-            new_slots = np.arange(start, start + new_keys.shape[0], dtype=np.int64)
             if initial is None:
                 init = np.full(new_keys.shape[0], self.baseline)
             else:
                 init = np.broadcast_to(np.asarray(initial, dtype=float), src.shape)[missing][first]
-            self.src = np.concatenate([self.src, new_keys // self.n])
-            self.dst = np.concatenate([self.dst, new_keys % self.n])
-            self.value = np.concatenate([self.value, init])
-            merged_keys = np.concatenate([self._sorted_keys, new_keys])
-            merged_slots = np.concatenate([self._sorted_slots, new_slots])
-            order = np.argsort(merged_keys, kind="stable")
-            self._sorted_keys = merged_keys[order]
-            self._sorted_slots = merged_slots[order]
-            slots = self.slots(src, dst)
+            rows = self._append(
+                new_keys.shape[0], src=new_keys // self.n, dst=new_keys % self.n, value=init
+            )
+            new_slots = np.arange(rows.start, rows.stop, dtype=np.int64)
+            # Merge into the sorted index: an O(pairs) insert instead of a full re-sort.
+            at = np.searchsorted(self._sorted_keys, new_keys)
+            self._sorted_keys = np.insert(self._sorted_keys, at, new_keys)
+            self._sorted_slots = np.insert(self._sorted_slots, at, new_slots)
+            slots[missing] = self.slots(src[missing], dst[missing])
         return slots
 
     def get(self, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
         """Trust of ``src`` in ``dst`` for each pair (baseline where unknown)."""
         slots = self.slots(src, dst)
-        if self.value.shape[0] == 0:
+        if len(self) == 0:
             return np.full(slots.shape, self.baseline)
         return np.where(slots >= 0, self.value[np.maximum(slots, 0)], self.baseline)
 
     def move_toward(self, slots: np.ndarray, target: np.ndarray, gain: float, loss: float) -> None:
         """Move trust at ``slots`` toward ``target``: up at rate ``gain``, down at ``loss``."""
-        current = self.value[slots]
+        value = self.value
+        current = value[slots]
         rate = np.where(target >= current, gain, loss)
-        self.value[slots] = np.clip(current + rate * (target - current), 0.0, 1.0)
+        value[slots] = np.clip(current + rate * (target - current), 0.0, 1.0)
 
     def lower(self, slots: np.ndarray, amount: float) -> None:
         """Lower trust at ``slots`` by ``amount`` (betrayal), never below zero."""
-        self.value[slots] = np.maximum(self.value[slots] - amount, 0.0)
+        value = self.value
+        value[slots] = np.maximum(value[slots] - amount, 0.0)
 
     def decay(self, rate: float, idle: np.ndarray) -> None:
         """Let idle pairs (a boolean mask over slots) drift back toward the baseline."""
-        self.value[idle] += rate * (self.baseline - self.value[idle])
+        value = self.value
+        value[idle] += rate * (self.baseline - value[idle])
+
+    def known_many(self, orgs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """All known partners of several organisations: (position in ``orgs``, partner)."""
+        orgs = np.asarray(orgs, dtype=np.int64)
+        lo = np.searchsorted(self._sorted_keys, orgs * self.n)
+        hi = np.searchsorted(self._sorted_keys, (orgs + 1) * self.n)
+        counts = hi - lo
+        owner = np.repeat(np.arange(orgs.shape[0]), counts)
+        offset = np.arange(owner.shape[0]) - np.repeat(np.cumsum(counts) - counts, counts)
+        return owner, self._sorted_keys[np.repeat(lo, counts) + offset] % self.n
 
     def known(self, org: int) -> np.ndarray:
         """Organisations that ``org`` has a trust record for."""
@@ -100,47 +146,70 @@ class TrustStore:
         return self._sorted_keys[lo:hi] % self.n
 
 
-class Memberships:
+class Memberships(_Columns):
     """One row per membership spell: alliance, organisation, commitment, joined, left.
 
     Rows are appended and never removed; ``active`` marks the current ones.
     """
 
-    def __init__(self) -> None:
-        self.alliance = np.empty(0, dtype=np.int64)
-        self.org = np.empty(0, dtype=np.int64)
-        self.commitment = np.empty(0, dtype=float)
-        self.joined = np.empty(0, dtype=np.int64)
-        self.left = np.empty(0, dtype=np.int64)
-        self.active = np.empty(0, dtype=bool)
-        self.founder = np.empty(0, dtype=bool)
-        self.exit_reason: list[str | None] = []
-        self._current: set[tuple[int, int]] = set()
+    _dtypes = {
+        "alliance": np.int64,
+        "org": np.int64,
+        "commitment": float,
+        "joined": np.int64,
+        "left": np.int64,
+        "active": bool,
+        "founder": bool,
+    }
 
-    def __len__(self) -> int:
-        return self.alliance.shape[0]
+    def __init__(self) -> None:
+        super().__init__()
+        self.exit_reason: list[str | None] = []
+        self._current: dict[tuple[int, int], int] = {}  # (alliance, org) -> row
+        self._by_alliance: dict[int, set[int]] = {}
 
     def add(
-        self, alliance: int, orgs: np.ndarray, commitment: np.ndarray, step: int, founder: bool
+        self,
+        alliance: int,
+        orgs: np.ndarray,
+        commitment: np.ndarray | float,
+        step: int,
+        founder: bool,
     ) -> None:
         """Add members ``orgs`` to ``alliance`` with initial ``commitment``."""
         orgs = np.asarray(orgs, dtype=np.int64)
-        k = orgs.shape[0]
-        self.alliance = np.concatenate([self.alliance, np.full(k, alliance, dtype=np.int64)])
-        self.org = np.concatenate([self.org, orgs])
-        self.commitment = np.concatenate(
-            [self.commitment, np.broadcast_to(np.asarray(commitment, dtype=float), (k,))]
+        rows = self._append(
+            orgs.shape[0],
+            alliance=alliance,
+            org=orgs,
+            commitment=commitment,
+            joined=step,
+            left=-1,
+            active=True,
+            founder=founder,
         )
-        self.joined = np.concatenate([self.joined, np.full(k, step, dtype=np.int64)])
-        self.left = np.concatenate([self.left, np.full(k, -1, dtype=np.int64)])
-        self.active = np.concatenate([self.active, np.ones(k, dtype=bool)])
-        self.founder = np.concatenate([self.founder, np.full(k, founder, dtype=bool)])
-        self.exit_reason.extend([None] * k)
-        self._current.update((alliance, o) for o in orgs.tolist())
+        self.exit_reason.extend([None] * orgs.shape[0])
+        current = self._by_alliance.setdefault(alliance, set())
+        for row, org in zip(range(rows.start, rows.stop), orgs.tolist(), strict=True):
+            self._current[(alliance, org)] = row
+            current.add(row)
 
     def is_member(self, alliance: int, org: int) -> bool:
         """Whether ``org`` is a current member of ``alliance``."""
         return (alliance, org) in self._current
+
+    def contains(self, alliances: np.ndarray, orgs: np.ndarray) -> np.ndarray:
+        """Element-wise: whether each ``orgs[i]`` is a current member of ``alliances[i]``."""
+        current = self._current
+        return np.fromiter(
+            ((a, o) in current for a, o in zip(alliances.tolist(), orgs.tolist(), strict=True)),
+            dtype=bool,
+            count=len(orgs),
+        )
+
+    def of(self, alliance: int) -> np.ndarray:
+        """Rows of the current members of ``alliance``, in the order they joined."""
+        return np.array(sorted(self._by_alliance.get(alliance, ())), dtype=np.int64)
 
     def end(self, rows: np.ndarray, step: int, reason: str) -> None:
         """End the membership spells at ``rows``."""
@@ -148,9 +217,12 @@ class Memberships:
         rows = rows[self.active[rows]]
         self.active[rows] = False
         self.left[rows] = step
+        alliance, org = self.alliance, self.org
         for r in rows.tolist():
             self.exit_reason[r] = reason
-            self._current.discard((int(self.alliance[r]), int(self.org[r])))
+            a = int(alliance[r])
+            del self._current[(a, int(org[r]))]
+            self._by_alliance[a].discard(r)
 
     def active_rows(self) -> np.ndarray:
         """Indices of the current memberships."""

@@ -31,6 +31,8 @@ from simulation.state import DISSOLVED, FOUNDING, World
 STRANGERS_CONSIDERED = 6
 #: Members a forming alliance tries to reach before it stops inviting.
 EXTRA_MEMBERS = 2
+#: Commitment of those who join while the alliance is forming (founders, C8).
+FOUNDER_COMMITMENT = 0.6
 
 
 def initiation_probability(world: World) -> np.ndarray:
@@ -47,61 +49,85 @@ def initiation_probability(world: World) -> np.ndarray:
     return np.where(world.free(), np.clip(chance, 0.0, 1.0), 0.0)
 
 
-def partner_scores(world: World, initiator: int, candidates: np.ndarray) -> np.ndarray:
-    """How attractive each candidate is to the initiator (C3): alike, trusted, complementary."""
+def partner_scores(world: World, inviters: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """How attractive each candidate is to its inviter (C3): alike, trusted, complementary."""
     caps = world.population.capabilities
-    alike = similarity(world, np.full(candidates.shape[0], initiator), candidates)
-    trusted = world.trust.get(np.full(candidates.shape[0], initiator), candidates)
-    adds = np.maximum(caps[candidates] - caps[initiator], 0.0).mean(axis=1) * 2.0
+    alike = similarity(world, inviters, candidates)
+    trusted = world.trust.get(inviters, candidates)
+    adds = np.maximum(caps[candidates] - caps[inviters], 0.0).mean(axis=1) * 2.0
     return alike + trusted + world.params.complementarity * adds
 
 
-def acceptance_probability(world: World, initiator: int, invitees: np.ndarray) -> np.ndarray:
-    """Chance that each invitee accepts: trust in and likeness to the initiator, plus fear."""
+def acceptance_probability(world: World, inviters: np.ndarray, invitees: np.ndarray):
+    """Chance that each invitee accepts: trust in and likeness to the inviter, plus fear."""
     pop = world.population
-    alike = similarity(world, invitees, np.full(invitees.shape[0], initiator))
-    trusted = world.trust.get(invitees, np.full(invitees.shape[0], initiator))
+    alike = similarity(world, invitees, inviters)
+    trusted = world.trust.get(invitees, inviters)
     base = 0.45 * alike + 0.45 * trusted + 0.3 * pop.fear_of_exclusion[invitees]
     return np.clip(base * (0.5 + 0.5 * pop.openness[invitees]), 0.0, 1.0)
 
 
-def _candidates(world: World, org: int, free: np.ndarray, rng: np.random.Generator):
-    known = world.trust.known(org)
-    n_strangers = round(STRANGERS_CONSIDERED * world.params.stranger_share / 0.2)
-    strangers = rng.integers(world.population.n, size=n_strangers)
-    pool = np.unique(np.concatenate([known, strangers]))
-    return pool[(pool != org) & free[pool]]
+def invite(
+    world: World,
+    inviters: np.ndarray,
+    per_inviter: int,
+    free: np.ndarray,
+    rng: np.random.Generator,
+    alliances: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Who each inviter invites, and who accepts, for all inviters at once (C3, C4, C5).
+
+    Candidates are the inviter's acquaintances and former partners plus a few strangers,
+    with free capacity and not yet in the inviter's alliance. Up to ``per_inviter`` are
+    invited, sampled in proportion to attractiveness (Gumbel top-k); each accepts by its
+    own view of the inviter.
+
+    Returns:
+        (inviter position, invitee) for each accepted invitation.
+    """
+    n = world.population.n
+    owner, candidate = world.trust.known_many(inviters)
+    strangers = round(STRANGERS_CONSIDERED * world.params.stranger_share / 0.2)
+    owner = np.concatenate([owner, np.repeat(np.arange(inviters.shape[0]), strangers)])
+    candidate = np.concatenate([candidate, rng.integers(n, size=inviters.shape[0] * strangers)])
+    pair = np.unique(owner * n + candidate)
+    owner, candidate = pair // n, pair % n
+    keep = (candidate != inviters[owner]) & free[candidate]
+    if alliances is not None:
+        keep &= ~world.members.contains(alliances[owner], candidate)
+    owner, candidate = owner[keep], candidate[keep]
+    if owner.shape[0] == 0:
+        return owner, candidate
+    noisy = partner_scores(world, inviters[owner], candidate) / 0.3
+    noisy += rng.gumbel(size=owner.shape[0])
+    order = np.lexsort((-noisy, owner))
+    owner, candidate = owner[order], candidate[order]
+    first = np.searchsorted(owner, owner)
+    chosen = np.arange(owner.shape[0]) - first < per_inviter
+    owner, candidate = owner[chosen], candidate[chosen]
+    accepts = rng.random(owner.shape[0]) < acceptance_probability(world, inviters[owner], candidate)
+    return owner[accepts], candidate[accepts]
 
 
 def initiate(world: World, rng: np.random.Generator) -> Outcome:
-    """Decide the alliances started this month and their first members."""
+    """Decide the alliances started this month and their first members.
+
+    Invitations go out at once; where two new alliances want the same organisation, the
+    model admits it to the first while it has capacity (in a random order).
+    """
     p = world.params
     outcome = Outcome()
     starters = np.flatnonzero(rng.random(world.population.n) < initiation_probability(world))
     if starters.shape[0] == 0:
         return outcome
     starters = starters[rng.permutation(starters.shape[0])]
-    load = world.load.copy()
-    capacity = world.population.capacity
-    for org in starters.tolist():
-        free = load < capacity
-        if not free[org]:
-            continue
-        pool = _candidates(world, org, free, rng)
-        if pool.shape[0] == 0:
-            continue
-        # Gumbel noise: invitations sampled in proportion to attractiveness, not a fixed ranking.
-        noisy = partner_scores(world, org, pool) / 0.3 + rng.gumbel(size=pool.shape[0])
-        invited = pool[np.argsort(-noisy, kind="stable")[: p.initiators]]
-        accepted = invited[
-            rng.random(invited.shape[0]) < acceptance_probability(world, org, invited)
-        ]
-        if accepted.shape[0] == 0:
-            continue
-        members = np.concatenate([[org], accepted])
-        load[members] += 1
+    owner, accepted = invite(world, starters, p.initiators, world.free(), rng)
+    is_open = rng.random(starters.shape[0]) < p.open_share
+    bounds = np.searchsorted(owner, np.arange(starters.shape[0] + 1))
+    for k in np.flatnonzero(np.diff(bounds)).tolist():
+        members = np.concatenate([[starters[k]], accepted[bounds[k] : bounds[k + 1]]])
         outcome.new_alliances.append(
-            NewAlliance(initiator=org, members=members, is_open=bool(rng.random() < p.open_share))
+            NewAlliance(initiator=int(starters[k]), members=members, is_open=bool(is_open[k]))
         )
     return outcome
 
@@ -136,22 +162,14 @@ def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
         (groups.rows, commitment + p.commitment_rate * (satisfaction - commitment))
     )
 
-    # Invite one more partner into alliances still short of members (C4).
-    free = world.free()
-    for g in np.flatnonzero(groups.size < p.min_members + EXTRA_MEMBERS).tolist():
-        members = groups.org[groups.start[g] : groups.start[g] + groups.size[g]]
-        if members.shape[0] == 0:
-            continue
-        inviter = int(members[rng.integers(members.shape[0])])
-        pool = _candidates(world, inviter, free, rng)
-        pool = pool[~np.isin(pool, members)]
-        if pool.shape[0] == 0:
-            continue
-        noisy = partner_scores(world, inviter, pool) / 0.3 + rng.gumbel(size=pool.shape[0])
-        invitee = pool[int(np.argmax(noisy))]
-        if rng.random() < acceptance_probability(world, inviter, np.array([invitee]))[0]:
-            outcome.joins.append((int(ids[g]), np.array([invitee]), 0.6))
-            free[invitee] = world.load[invitee] + 1 < world.population.capacity[invitee]
+    # Alliances still short of members invite one more partner (C4).
+    short = np.flatnonzero(groups.size < p.min_members + EXTRA_MEMBERS)
+    if short.shape[0]:
+        pick = groups.start[short] + np.floor(rng.random(short.shape[0]) * groups.size[short])
+        inviters = groups.org[pick.astype(np.int64)]
+        owner, invitee = invite(world, inviters, 1, world.free(), rng, alliances=ids[short])
+        for k, org in zip(owner.tolist(), invitee.tolist(), strict=True):
+            outcome.joins.append((int(ids[short[k]]), np.array([org]), FOUNDER_COMMITMENT))
 
     age = world.step - world.alliances.phase_since[ids]
     ready = (
