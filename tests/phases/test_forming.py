@@ -51,7 +51,7 @@ def test_trust_moves_toward_value_similarity(rng):
     world = make_world(ALIKE, params=params())
     a = add_alliance(world, [0, 1, 2], FORMING, since=8)
     outcome = forming.step(world, np.array([a]), rng)
-    ((src, dst, target),) = outcome.trust
+    ((src, _, target),) = outcome.trust
     assert len(src) == 6  # everyone meets everyone in a small group
     assert np.all(target > 0.9)  # alike partners: trust heads high (C3)
 
