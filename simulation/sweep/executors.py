@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -74,7 +75,10 @@ class PoolExecutor:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=self._context, initializer=init_process
+            max_workers=self.workers,
+            mp_context=self._context,
+            initializer=init_process,
+            initargs=(os.getpid(),),
         )
 
     def map(self, job: Job, chunks: Iterable[list[RunTask]]) -> Iterator[Finished]:
@@ -126,13 +130,13 @@ class DaskExecutor:
 
     name = "dask"
 
-    def __init__(self, workers: int, scheduler: str | None = None) -> None:
+    def __init__(self, workers: int, scheduler: str | None = None, timeout: str = "20s") -> None:
         from distributed import Client, LocalCluster
 
         self.cluster: Any = None
         if scheduler:
             try:
-                self.client = Client(scheduler, timeout="20s")
+                self.client = Client(scheduler, timeout=timeout)
             except (OSError, TimeoutError, ValueError) as exc:
                 raise ConfigError(
                     f"cannot reach the Dask scheduler at '{scheduler}': {exc}"

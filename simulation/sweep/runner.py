@@ -152,6 +152,8 @@ def run_experiment(
                 _execute(design, store, pending, summary, executor, scheduler, prov, progress)
             except KeyboardInterrupt:
                 summary.interrupted = True
+        # Workers write parts before their chunk reports back: count what is on disk.
+        summary.completed = len(store.done()) - summary.skipped
         summary.seconds = time.perf_counter() - start
     if summary.interrupted:
         raise SweepInterrupted(summary)

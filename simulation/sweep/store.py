@@ -147,7 +147,8 @@ class SweepStore:
                     _write_text(root / SOURCE_COPY, design.text)
             _remove_temporaries(root)
         except BaseException:
-            lock.close() if lock else None
+            if lock is not None:
+                lock.close()
             raise
         return cls(root, lock)
 
@@ -218,12 +219,21 @@ def _check_record(root: Path, design: Design) -> bool:
             f"'{record_path}' is not a sweep record ({exc}); use a new --out folder"
         ) from None
     if fingerprint != design.fingerprint():
+        changed = _differences(record, design)
+        what = f"; changed: {', '.join(changed)}" if changed else ""
         raise OutputError(
-            f"'{root}' holds another experiment ('{name}', fingerprint {fingerprint}), not "
-            f"'{design.name}' as in {design.source} (fingerprint {design.fingerprint()}); "
+            f"'{root}' holds another experiment ('{name}', fingerprint {fingerprint}) than "
+            f"{design.source} ('{design.name}', fingerprint {design.fingerprint()}){what}; "
             "use another --out folder, or delete this one to start over"
         )
     return True
+
+
+def _differences(record: Mapping[str, Any], design: Design) -> list[str]:
+    """Keys of the experiment whose normalised value differs from the folder's record."""
+    normal = design.normalised()
+    normal |= normal.pop("output")
+    return [key for key, value in normal.items() if key in record and record[key] != value]
 
 
 def _write_text(final: Path, text: str) -> None:

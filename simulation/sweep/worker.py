@@ -124,18 +124,52 @@ def part_meta(job: Job, task: RunTask) -> dict[str, Any]:
 
 
 # --- worker processes -----------------------------------------------------------------
-def init_process() -> None:
-    """Initialise a pool worker: leave Ctrl-C to the parent; exit if the parent dies."""
+def init_process(parent: int) -> None:
+    """Initialise a pool worker: leave Ctrl-C to the sweep; exit when the sweep is gone.
+
+    Args:
+        parent: process id of the sweep (not the forkserver the worker was forked from).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    parent = os.getppid()
+    identity = _process_identity(parent)
     threading.Thread(
-        target=_exit_when_orphaned, args=(parent,), daemon=True, name="sweep-orphan-watch"
+        target=_exit_when_orphaned, args=(parent, identity), daemon=True, name="sweep-watch"
     ).start()
 
 
-def _exit_when_orphaned(parent: int, interval: float = 0.5) -> None:
+def _process_identity(pid: int) -> str | None:
+    """Start time of a process (Linux), so a reused process id is not taken for it."""
+    fields = _stat_fields(pid)
+    return fields[19] if fields else None
+
+
+def _stat_fields(pid: int) -> list[str] | None:
+    """Fields of ``/proc/<pid>/stat`` after the command name (state first), if readable."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            stat = handle.read()
+    except OSError:
+        return None
+    return stat[stat.rindex(b")") + 2 :].decode().split()
+
+
+def _alive(pid: int, identity: str | None) -> bool:
+    """Whether the process is still running (a killed, unreaped zombie is not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    if identity is None:
+        return True
+    fields = _stat_fields(pid)
+    return fields is not None and fields[19] == identity and fields[0] not in ("Z", "X")
+
+
+def _exit_when_orphaned(parent: int, identity: str | None, interval: float = 0.5) -> None:
     """After a SIGKILL of the sweep, stop instead of computing runs nobody collects."""
     while True:
         time.sleep(interval)
-        if os.getppid() != parent:
+        if not _alive(parent, identity):
             os._exit(1)

@@ -1,0 +1,301 @@
+"""Running sweeps: the tables on disk, resume, failures, executors giving identical data."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+import simulation
+from simulation.errors import OutputError
+from simulation.params import PARAMETER_NAMES
+from simulation.sweep import SweepInterrupted, load_design, run_experiment
+from simulation.sweep import executors as executors_module
+from simulation.sweep.runner import FAIL_ENV, chunk_size
+
+TABLES = ("runs", "alliances", "events", "timeseries")
+
+
+def test_a_sweep_writes_one_part_per_run_and_table(tmp_path, write_experiment):
+    out = tmp_path / "out"
+    summary = run_experiment(write_experiment(), out)
+    assert summary.ok and summary.completed == 6 and summary.skipped == 0
+    ids = sorted(f"small-s000{s}-r0{r}" for s in range(2) for r in range(3))
+    for table in TABLES:
+        assert sorted(p.stem for p in (out / table).glob("*.parquet")) == ids
+    assert not (out / "memberships").exists()
+    assert not list(out.rglob(".*.tmp-*"))
+
+    results = simulation.load(out)
+    runs = results.runs.sort_values("run_id").reset_index(drop=True)
+    assert runs["run_id"].tolist() == ids
+    assert set(PARAMETER_NAMES) <= set(runs.columns)
+    assert runs.columns[:4].tolist() == ["run_id", "experiment", "sample_id", "replication"]
+    assert (runs["experiment"] == "small").all()
+    assert runs["sample_id"].tolist() == [0, 0, 0, 1, 1, 1]
+    assert runs["replication"].tolist() == [0, 1, 2, 0, 1, 2]
+    assert runs["pressure"].tolist() == [0.2] * 3 + [0.8] * 3
+    assert (runs["n_organisations"] == 60).all() and (runs["steps"] == 36).all()
+    assert runs["seed"].nunique() == 6
+    # the other tables read with plain pandas, keyed by run_id
+    alliances = pd.read_parquet(out / "alliances")
+    assert len(alliances) == len(results.alliances) > 0
+    assert set(alliances["run_id"]) <= set(ids)
+    assert results.provenance["experiment"] == "small"
+
+
+def test_each_run_equals_a_single_run_with_its_seed(tmp_path, write_experiment, read_sorted):
+    out = tmp_path / "out"
+    design = load_design(write_experiment())
+    run_experiment(design, out)
+    planned = design.plan()[4]
+    single = simulation.simulate(planned.params, run_id=planned.run_id, scenario="default")
+    swept = read_sorted(out, "alliances")
+    swept = swept[swept["run_id"] == planned.run_id].reset_index(drop=True)
+    pd.testing.assert_frame_equal(swept, single.alliances, check_dtype=False)
+
+
+def test_experiment_json_describes_the_sweep(tmp_path, write_experiment):
+    text = """
+        name = "sens"
+        description = "a small sobol"
+        steps = 12
+        seed = 4
+        [fixed]
+        n_organisations = 20
+        [vary]
+        pressure = { low = 0.1, high = 0.9 }
+        foresight = { low = 0.0, high = 1.0 }
+        [sampler]
+        method = "sobol"
+        samples = 2
+    """
+    path = write_experiment(text)
+    out = tmp_path / "out"
+    run_experiment(path, out)
+    record = json.loads((out / "experiment.json").read_text())
+    design = load_design(path)
+    assert record["name"] == "sens" and record["description"] == "a small sobol"
+    assert record["fingerprint"] == design.fingerprint()
+    assert record["sampler"] == {"method": "sobol", "samples": 2, "second_order": False}
+    assert record["varied"] == ["pressure", "foresight"]
+    assert record["problem"]["names"] == ["pressure", "foresight"]
+    assert record["problem"]["bounds"] == [[0.1, 0.9], [0.0, 1.0]]
+    assert record["n_samples"] == 8 and record["replications"] == 1 and record["n_runs"] == 8
+    assert (out / "experiment.toml").read_text() == path.read_text()
+    runs = simulation.load(out).runs.sort_values("sample_id")
+    expected = [s["pressure"] for s in design.samples]
+    assert runs["pressure"].tolist() == expected
+
+
+def test_output_keeps_the_chosen_tables_and_thins_the_timeseries(tmp_path, write_experiment):
+    text = """
+        name = "thin"
+        steps = 25
+        [fixed]
+        n_organisations = 40
+        [output]
+        tables = ["runs", "timeseries", "memberships"]
+        timeseries_every = 6
+    """
+    out = tmp_path / "out"
+    run_experiment(write_experiment(text), out)
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == [
+        "memberships",
+        "runs",
+        "timeseries",
+    ]
+    series = pd.read_parquet(out / "timeseries")
+    assert series["step"].tolist() == [0, 6, 12, 18, 24, 25]
+
+
+# --- resume -------------------------------------------------------------------------------
+def test_rerunning_skips_finished_runs_and_redoes_unfinished_ones(
+    tmp_path, write_experiment, read_sorted, part_files
+):
+    path = write_experiment()
+    out = tmp_path / "out"
+    run_experiment(path, out)
+    reference = {table: read_sorted(out, table) for table in TABLES}
+    before = part_files(out)
+
+    # a run killed after its alliances part but before its runs part, and a stale temporary
+    (out / "runs" / "small-s0001-r02.parquet").unlink()
+    (out / "runs" / "small-s0000-r01.parquet").unlink()
+    (out / "events" / "small-s0000-r01.parquet").unlink()
+    (out / "alliances" / ".small-s0001-r02.parquet.tmp-99999").write_bytes(b"half")
+
+    summary = run_experiment(path, out)
+    assert summary.ok and summary.skipped == 4 and summary.completed == 2
+    assert not list(out.rglob(".*.tmp-*"))
+    assert part_files(out) == before
+    for table in TABLES:
+        pd.testing.assert_frame_equal(read_sorted(out, table), reference[table])
+    runs = pd.read_parquet(out / "runs")
+    assert runs["run_id"].is_unique and len(runs) == 6
+
+    again = run_experiment(path, out)
+    assert again.ok and again.completed == 0 and again.skipped == 6
+
+
+def test_ctrl_c_keeps_finished_runs_and_the_next_call_resumes(
+    tmp_path, write_experiment, monkeypatch
+):
+    path = write_experiment()
+    out = tmp_path / "out"
+    real = executors_module.execute
+    calls = []
+
+    def interrupted_on_the_fourth_run(job, chunk):
+        calls.append(chunk)
+        if len(calls) == 4:
+            raise KeyboardInterrupt
+        return real(job, chunk)
+
+    monkeypatch.setattr(executors_module, "execute", interrupted_on_the_fourth_run)
+    with pytest.raises(SweepInterrupted) as stop:
+        run_experiment(path, out)
+    summary = stop.value.summary
+    assert summary.interrupted and not summary.ok
+    assert summary.completed == 3 and summary.remaining == 3
+    assert len(list((out / "runs").glob("*.parquet"))) == 3
+    assert any("interrupted: 3 runs left" in line for line in summary.lines())
+
+    monkeypatch.setattr(executors_module, "execute", real)
+    resumed = run_experiment(path, out)
+    assert resumed.ok and resumed.skipped == 3 and resumed.completed == 3
+
+
+# --- failures -----------------------------------------------------------------------------
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_failing_run_is_recorded_and_retried(tmp_path, write_experiment, monkeypatch, workers):
+    path = write_experiment()
+    out = tmp_path / "out"
+    monkeypatch.setenv(FAIL_ENV, "small-s0001-r01")
+    summary = run_experiment(path, out, workers=workers)
+    assert not summary.ok
+    assert summary.failed == ["small-s0001-r01"] and summary.completed == 5
+    assert "RuntimeError: injected failure" in summary.first_error
+    record = json.loads((out / "failures" / "small-s0001-r01.json").read_text())
+    design = load_design(path)
+    planned = {r.run_id: r for r in design.plan()}["small-s0001-r01"]
+    assert record["seed"] == planned.seed
+    assert record["params"] == planned.params.to_dict()
+    assert record["sample_id"] == 1 and record["replication"] == 1
+    assert "Traceback" in record["traceback"] and "injected failure" in record["traceback"]
+    assert "small-s0001-r01" not in {p.stem for p in (out / "runs").glob("*.parquet")}
+
+    monkeypatch.delenv(FAIL_ENV)
+    retry = run_experiment(path, out, workers=workers)
+    assert retry.ok and retry.retried == 1 and retry.completed == 1 and retry.skipped == 5
+    assert not list((out / "failures").glob("*.json"))
+    assert len(pd.read_parquet(out / "runs")) == 6
+
+
+def test_the_cli_exits_non_zero_when_a_run_fails(tmp_path, write_experiment, monkeypatch, capsys):
+    from simulation.cli import main
+
+    path = write_experiment()
+    out = tmp_path / "out"
+    monkeypatch.setenv(FAIL_ENV, "*-r02")
+    code = main(["sweep", str(path), "--out", str(out), "--workers", "1"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "4 done now, 0 already done, 2 failed" in captured.out
+    assert "small-s0000-r02, small-s0001-r02" in captured.out
+    monkeypatch.delenv(FAIL_ENV)
+    assert main(["sweep", str(path), "--out", str(out), "--workers", "1"]) == 0
+    assert "2 done now, 4 already done, 0 failed" in capsys.readouterr().out
+
+
+# --- identical data whatever the executor --------------------------------------------------
+def test_one_and_two_local_workers_give_identical_datasets(
+    tmp_path, write_experiment, read_sorted, part_files
+):
+    path = write_experiment()
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert run_experiment(path, one, workers=1).ok
+    summary = run_experiment(path, two, workers=2)
+    assert summary.ok and summary.workers == 2
+    for table in TABLES:
+        pd.testing.assert_frame_equal(read_sorted(one, table), read_sorted(two, table))
+    assert part_files(one) == part_files(two)  # the very bytes
+
+
+@pytest.mark.dask
+def test_dask_gives_the_same_dataset_as_the_local_pool(
+    tmp_path, write_experiment, read_sorted, part_files
+):
+    path = write_experiment()
+    local, dask = tmp_path / "local", tmp_path / "dask"
+    assert run_experiment(path, local, workers=2).ok
+    summary = run_experiment(path, dask, workers=2, executor="dask")
+    assert summary.ok and summary.executor == "dask" and summary.completed == 6
+    for table in TABLES:
+        pd.testing.assert_frame_equal(read_sorted(local, table), read_sorted(dask, table))
+    assert part_files(local) == part_files(dask)
+
+
+def test_an_unreachable_dask_scheduler_is_a_one_line_error(tmp_path, write_experiment):
+    from simulation.errors import ConfigError
+    from simulation.sweep.executors import DaskExecutor
+
+    with pytest.raises(
+        ConfigError, match=r"cannot reach the Dask scheduler at 'tcp://127\.0\.0\.1:9'"
+    ):
+        DaskExecutor(1, "tcp://127.0.0.1:9", timeout="1s")
+
+
+# --- folders ------------------------------------------------------------------------------
+def test_a_folder_with_another_experiment_is_refused(tmp_path, write_experiment, capsys):
+    from simulation.cli import main
+
+    out = tmp_path / "out"
+    run_experiment(write_experiment(), out)
+    other = write_experiment(
+        'name = "small"\nsteps = 36\nreplications = 3\nseed = 12\n[fixed]\nn_organisations = 60\n'
+        "[vary]\npressure = [0.2, 0.8]\n",
+        name="other.toml",
+    )
+    before = sorted(p.name for p in out.rglob("*"))
+    assert main(["sweep", str(other), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"'{out}' holds another experiment ('small'" in err and "changed: seed" in err
+    assert err.count("\n") == 1
+    assert sorted(p.name for p in out.rglob("*")) == before
+    with pytest.raises(OutputError, match="holds another experiment"):
+        run_experiment(other, out)
+
+
+def test_a_folder_that_is_not_a_sweep_is_refused(tmp_path, write_experiment):
+    out = tmp_path / "out"
+    simulation.run("default", seed=1, n_organisations=20, steps=6).save(out)
+    with pytest.raises(OutputError, match="is not empty and holds no sweep"):
+        run_experiment(write_experiment(), out)
+
+
+def test_two_sweeps_cannot_write_to_one_folder_at_once(tmp_path, write_experiment):
+    from simulation import provenance
+    from simulation.sweep.store import SweepStore
+
+    path = write_experiment()
+    out = tmp_path / "out"
+    with (
+        SweepStore.open(out, load_design(path), provenance.record()),
+        pytest.raises(OutputError, match="another sweep is writing to"),
+    ):
+        run_experiment(path, out)
+    assert run_experiment(path, out).ok
+
+
+def test_chunks_are_larger_for_tiny_runs(write_experiment):
+    tiny = load_design(
+        write_experiment(
+            'name = "t"\nsteps = 12\nreplications = 400\n[fixed]\nn_organisations = 20\n'
+        )
+    )
+    big = load_design(write_experiment('name = "b"\nreplications = 400\n'))
+    assert chunk_size(tiny, 2, 400) > 4 * chunk_size(big, 2, 400)
+    assert chunk_size(big, 2, 400) == 1
+    assert chunk_size(tiny, 2, 8) == 1
