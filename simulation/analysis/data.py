@@ -98,6 +98,7 @@ def read_experiment(folder: str | os.PathLike) -> Experiment:
     varied = raw.get("varied") or []
     if isinstance(varied, dict):  # {"pressure": [...], ...}
         varied = list(varied)
+    varied = [v.get("name") if isinstance(v, dict) else v for v in varied]  # [{"name": ..}]
     problem = raw.get("problem")
     if not varied and isinstance(problem, dict):
         varied = list(problem.get("names", []))
@@ -105,7 +106,7 @@ def read_experiment(folder: str | os.PathLike) -> Experiment:
         name=str(raw.get("name") or root.resolve().name),
         description=str(raw.get("description") or ""),
         sampler=str(sampler).lower() if sampler else None,
-        varied=tuple(str(v) for v in varied),
+        varied=tuple(str(v) for v in varied if v),
         problem=problem if isinstance(problem, dict) else None,
         raw=raw,
     )
@@ -130,8 +131,8 @@ def load_results(folder: str | os.PathLike) -> Results:
     if frames["runs"].empty:
         raise ConfigError(f"'{root}' holds no finished runs")
     for name in ("alliances", "timeseries"):
-        if frames[name].empty:
-            raise ConfigError(f"'{root}' has no {name} table; the report needs it")
+        if len(frames[name].columns) == 0:  # no parts at all (zero rows are fine)
+            raise ConfigError(f"'{root}' has no {name} table; the analysis needs it")
     return Results(events=pd.DataFrame(), provenance=prov, **frames)
 
 
@@ -164,6 +165,20 @@ def grouping(
     if experiment is None:
         return []
     return [name for name in experiment.varied if name in runs.columns]
+
+
+def ofat_subset(runs: pd.DataFrame, name: str, varied: Sequence[str]) -> pd.DataFrame:
+    """The runs of a one-factor-at-a-time design that vary ``name`` only.
+
+    Those are the runs where every other varied parameter sits at its base value (its most
+    common value, since every other factor's runs use it); the base runs are included.
+    """
+    keep = pd.Series(True, index=runs.index)
+    for other in varied:
+        if other != name and other in runs.columns:
+            column = runs[other].map(_hashable)
+            keep &= column == column.mode(dropna=False).iloc[0]
+    return runs[keep]
 
 
 def varying_parameters(runs: pd.DataFrame) -> list[str]:

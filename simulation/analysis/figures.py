@@ -77,10 +77,25 @@ def save_figure(
     return paths
 
 
+def _placeholder(title: str, message: str, xlabel: str, ylabel: str) -> Figure:
+    """A labelled figure that says why there is nothing to draw."""
+    figure = Figure(figsize=(6.4, 3.2), layout="constrained")
+    ax = figure.subplots()
+    ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center", color="grey")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    _suptitle(figure, title)
+    return figure
+
+
 def _colours(n: int) -> list:
     from matplotlib import colormaps
 
-    if n <= 1:
+    if n <= 0:
+        return []
+    if n == 1:
         return ["#1f4e79"]
     cmap = colormaps["viridis"]
     return [cmap(x) for x in np.linspace(0.0, 0.85, n)]
@@ -121,6 +136,13 @@ def survival_figure(
         by: the grouping parameters (for the legend title).
         title: the figure title (a default says what is shown).
     """
+    if km.empty:
+        return _placeholder(
+            title or "Survival of founded alliances",
+            "no founded alliances",
+            AGE_LABEL,
+            "share of founded alliances still active",
+        )
     panels = _panels(km)
     figure = Figure(
         figsize=(6.4 * min(len(panels), 2), 4.4 * math.ceil(len(panels) / 2)), layout="constrained"
@@ -178,6 +200,13 @@ def hazard_figure(
             (their intervals are too wide to read).
         title: the figure title.
     """
+    if hazard.empty:
+        return _placeholder(
+            title or "Dissolution hazard of founded alliances by age",
+            "no founded alliances",
+            AGE_LABEL,
+            "dissolution hazard (ends per alliance-month)",
+        )
     panels = _panels(hazard)
     figure = Figure(
         figsize=(6.4 * min(len(panels), 2), 4.2 * math.ceil(len(panels) / 2)), layout="constrained"
@@ -235,6 +264,13 @@ def occupancy_figure(
         by: the grouping parameters (for the legend title).
         title: the figure title.
     """
+    if occupancy.empty:
+        return _placeholder(
+            title or "Phase occupancy over time",
+            "no time series",
+            "month of the run",
+            "alliances in this phase",
+        )
     panels = _panels(occupancy)
     phases = [p for p in PHASE_COLOURS if p in set(occupancy["phase"])]
     figure = Figure(figsize=(3.2 * len(phases), 2.9 * len(panels) + 0.6), layout="constrained")
@@ -272,6 +308,13 @@ def parameter_figure(table: pd.DataFrame, *, title: str | None = None) -> Figure
             of panels per output, one row per parameter.
         title: the figure title.
     """
+    if table.empty:
+        return _placeholder(
+            title or "Outputs against the parameters",
+            "no varied parameter",
+            "parameter value",
+            "output",
+        )
     outputs = list(dict.fromkeys(table["output"]))
     parameters = list(dict.fromkeys(table["parameter"]))
     figure = Figure(
@@ -320,6 +363,10 @@ def ends_figure(ends: pd.DataFrame, *, title: str | None = None) -> Figure:
         ends: the table of :func:`simulation.analysis.summary.ends_by_cause`.
         title: the figure title.
     """
+    if ends.empty:
+        return _placeholder(
+            title or "How alliances end", "no alliance started", "share of dissolutions", "setting"
+        )
     scopes = list(dict.fromkeys(ends["scope"]))
     settings = list(dict.fromkeys(ends["setting"]))
     height = 1.6 + 0.42 * len(settings)
@@ -372,7 +419,9 @@ def sensitivity_figure(indices: pd.DataFrame, *, title: str | None = None) -> Fi
         indices: the table of :func:`simulation.analysis.sensitivity.sensitivity_indices`.
         title: the figure title.
     """
-    method = str(indices["method"].iloc[0]) if len(indices) else "sobol"
+    if indices.empty:
+        return _placeholder(title or "Sensitivity indices", "no indices", "index", "parameter")
+    method = str(indices["method"].iloc[0])
     outputs = list(dict.fromkeys(indices["output"]))
     parameters = list(dict.fromkeys(indices["parameter"]))
     ncols = min(len(outputs), 3) or 1
@@ -424,14 +473,16 @@ def sensitivity_figure(indices: pd.DataFrame, *, title: str | None = None) -> Fi
                 fontsize="small",
                 color="#a00000",
             )
-        ax.set_xlabel(xlabel)
+        ax.set_xlabel(_wrap(xlabel, 44))
         ax.set_title(_wrap(FIGURE_LABELS.get(output, output), 42), fontsize="medium")
         ax.grid(axis="x", alpha=0.3)
     if outputs:
         handles, labels = axes[0].get_legend_handles_labels()
         figure.legend(handles, labels, loc="outside lower center", ncols=2, fontsize="small")
-    name = "Sobol indices (95% interval)" if method == "sobol" else "Morris screening (95% "
-    name = name if method == "sobol" else name + "interval on mu*)"
+    if method == "sobol":
+        name = "Sobol indices (95% interval)"
+    else:
+        name = "Morris screening (95% interval on mu*)"
     _suptitle(figure, title or f"Sensitivity of the outputs to the parameters: {name}")
     return figure
 

@@ -16,7 +16,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -25,6 +25,7 @@ from simulation.analysis.data import (
     Experiment,
     grouping,
     load_results,
+    ofat_subset,
     read_experiment,
     settings,
     varying_parameters,
@@ -131,12 +132,24 @@ def _plot_groups(runs: pd.DataFrame, names: list[str]) -> tuple[str, list[list[s
 
 
 def _stratified(
-    func: Callable[..., pd.DataFrame], results: Results, groups: list[list[str]], mode: str
+    func: Callable[..., pd.DataFrame],
+    results: Results,
+    groups: list[list[str]],
+    mode: str,
+    experiment: Experiment,
 ) -> pd.DataFrame:
-    """``func(results, by)`` for each grouping, with a ``panel`` column per parameter."""
+    """``func(results, by)`` for each grouping, with a ``panel`` column per parameter.
+
+    In a one-factor-at-a-time design, a parameter's panel uses only the runs that vary it
+    (and the base runs), not those where another parameter moved.
+    """
     frames = []
     for names in groups:
-        frame = func(results, names, max_levels=MAX_LEVELS)
+        subset = results
+        if mode == "marginal" and experiment.sampler == "ofat":
+            varied = [g[0] for g in groups]
+            subset = replace(results, runs=ofat_subset(results.runs, names[0], varied))
+        frame = func(subset, names, max_levels=MAX_LEVELS)
         if mode == "marginal":
             frame = frame.assign(panel=names[0])
         frames.append(frame)
@@ -162,8 +175,9 @@ def _build(
     _write_csv(table, out / "summary.csv")
     report.add(_summary_section(table, names))
 
-    km = _stratified(survival.kaplan_meier, results, groups, mode)
-    medians = _stratified(survival.median_survival, results, groups, mode)
+    grouped = _grouped_by(mode, names, experiment.sampler)
+    km = _stratified(survival.kaplan_meier, results, groups, mode, experiment)
+    medians = _stratified(survival.median_survival, results, groups, mode, experiment)
     _write_csv(km, out / "survival.csv")
     _write_csv(medians, out / "median_survival.csv")
     _save(figures.survival_figure(km, names), out / "survival")
@@ -172,53 +186,58 @@ def _build(
             "Survival",
             "survival",
             "Kaplan-Meier survival of founded alliances from the month they started forming, "
-            f"{_grouped_by(mode, names)}; shaded bands are 95% pointwise confidence intervals "
-            "(exponential Greenwood) and a curve crossing the dotted line gives the median "
-            "lifespan. " + _median_sentence(medians),
+            f"{grouped}; shaded bands are 95% pointwise confidence intervals (exponential "
+            "Greenwood) and a curve crossing the dotted line gives the median lifespan. "
+            + _median_sentence(medians),
             ["survival.csv", "median_survival.csv"],
         )
     )
 
-    hazard = _stratified(survival.hazard_by_age, results, groups, mode)
+    hazard = _stratified(survival.hazard_by_age, results, groups, mode, experiment)
     _write_csv(hazard, out / "hazard.csv")
     _save(figures.hazard_figure(hazard, names), out / "hazard")
     report.add(
         _figure_section(
             "Dissolution hazard by age",
             "hazard",
-            "Dissolutions per alliance-month at risk in 12-month age bins (life table), "
-            f"{_grouped_by(mode, names)}, with exact Poisson 95% intervals: a rising line means "
+            "Dissolutions of founded alliances per alliance-month at risk in 12-month age bins "
+            f"(life table), {grouped}, with exact Poisson 95% intervals: a rising line means "
             "alliances become more likely to end as they age.",
             ["hazard.csv"],
         )
     )
 
-    occupancy = _stratified(summary.phase_occupancy, results, groups, mode)
+    occupancy = _stratified(summary.phase_occupancy, results, groups, mode, experiment)
     _write_csv(occupancy, out / "phase_occupancy.csv")
     _save(figures.occupancy_figure(occupancy, names), out / "phase_occupancy")
     report.add(
         _figure_section(
             "Phase occupancy over time",
             "phase_occupancy",
-            "Mean number of alliances in each phase (forming, founding, evolving, transforming) "
-            f"in every month of a run, {_grouped_by(mode, names)}, with 95% bands over runs.",
+            "Mean number of alliances in each phase (forming, founding, evolving, "
+            f"transforming) in every month of a run, {grouped}, with 95% bands over runs.",
             ["phase_occupancy.csv"],
         )
     )
 
     if names:
-        against = summary.by_parameter(results, names)
+        ofat = experiment.sampler == "ofat"
+        against = summary.by_parameter(results, names, one_at_a_time=ofat)
         _write_csv(against, out / "by_parameter.csv")
         _save(figures.parameter_figure(against), out / "by_parameter")
+        pooling = (
+            "from the runs that vary that parameter alone"
+            if ofat
+            else "pooled over the other parameters"
+        )
         report.add(
             _figure_section(
                 "Transformations and renewals against the parameters",
                 "by_parameter",
                 "Transformations per alliance-year (time lived after forming) and the share of "
-                "transformation episodes "
-                "that ended in a renewal, against each varied parameter (mean over the runs at "
-                "each level, pooled over the other parameters, 95% interval; many-valued "
-                "parameters are shown in 8 equal-width bins).",
+                "transformation episodes that ended in a renewal, against each varied "
+                f"parameter (mean over the runs at each level, {pooling}, 95% interval; "
+                "parameters with more than 8 values are cut into 8 equal-width bins).",
                 ["by_parameter.csv"],
             )
         )
@@ -229,16 +248,16 @@ def _build(
             "against; the figures per setting are in the summary table above."
         )
 
-    ends = _stratified(summary.ends_by_cause, results, groups, mode)
+    ends = _stratified(summary.ends_by_cause, results, groups, mode, experiment)
     _write_csv(ends, out / "ends_by_cause.csv")
     _save(figures.ends_figure(ends), out / "ends_by_cause")
     report.add(
         _figure_section(
             "Ends by cause",
             "ends_by_cause",
-            "How alliances ended, as shares of the dissolutions in each setting: on the left all "
-            "alliances that started (most never get founded), on the right founded alliances "
-            "only; n is the number of dissolutions.",
+            "How alliances ended, as shares of the dissolutions in each setting: on the left "
+            "all alliances that started (those that fail while forming were never founded), "
+            "on the right founded alliances only; n is the number of dissolutions.",
             ["ends_by_cause.csv"],
         )
     )
@@ -350,9 +369,11 @@ def _distinct(runs: pd.DataFrame, column: str) -> str:
     return ", ".join(str(v) for v in dict.fromkeys(runs[column].dropna()))
 
 
-def _grouped_by(mode: str, names: list[str]) -> str:
+def _grouped_by(mode: str, names: list[str], sampler: str | None) -> str:
     if not names:
         return "all runs pooled"
+    if mode == "marginal" and sampler == "ofat":
+        return "one panel per varied parameter, each from the runs that vary it alone"
     if mode == "marginal":
         return "one panel per varied parameter, pooling the runs over the other parameters"
     return f"one curve per setting of {', '.join(names)}"
@@ -425,7 +446,8 @@ def _cell(row: pd.Series, column: str, fmt: str | None) -> str:
     if fmt is None:
         return str(value).replace("|", "\\|")
     if value is None or pd.isna(value):
-        return "not reached" if column == "km_median_lifespan" else "n/a"
+        founded = row.get("alliances_founded", 0)
+        return "not reached" if column == "km_median_lifespan" and founded else "n/a"
     if fmt == "pct":
         text = f"{100 * value:.0f}%"
         low, high = row.get(f"{column}_ci_low"), row.get(f"{column}_ci_high")

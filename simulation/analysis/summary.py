@@ -18,6 +18,7 @@ from simulation.analysis.data import (
     as_results,
     grouping,
     mean_ci,
+    ofat_subset,
     read_experiment,
     settings,
     with_settings,
@@ -181,6 +182,7 @@ def by_parameter(
     *,
     bins: int = 8,
     confidence: float = 0.95,
+    one_at_a_time: bool | None = None,
 ) -> pd.DataFrame:
     """Outputs against each parameter, pooled over the other parameters.
 
@@ -194,6 +196,9 @@ def by_parameter(
         outputs: per-run figures of the ``runs`` table.
         bins: the number of levels beyond which values are binned.
         confidence: level of the intervals over runs.
+        one_at_a_time: for a one-factor-at-a-time (``ofat``) design, use for each parameter
+            only the runs where the other varied parameters are at their base value
+            (default: whether the experiment's sampler is ``ofat``).
 
     Returns:
         One row per parameter, level and output: ``parameter``, ``value``, ``output``,
@@ -202,9 +207,11 @@ def by_parameter(
     results = as_results(source)
     experiment = None if isinstance(source, Results) else read_experiment(source)
     names = grouping(results.runs, experiment, parameters)
-    runs = results.runs
+    if one_at_a_time is None:
+        one_at_a_time = experiment is not None and experiment.sampler == "ofat"
     rows = []
     for name in names:
+        runs = ofat_subset(results.runs, name, names) if one_at_a_time else results.runs
         x = pd.to_numeric(runs[name], errors="coerce")
         if x.isna().any():  # a parameter that is not a number: one level per value
             x = runs[name].map(str)

@@ -195,3 +195,38 @@ def test_importing_the_package_stays_light():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert json.loads(result.stdout) == []
+
+
+def test_figures_say_when_there_is_nothing_to_draw():
+    empty = pd.DataFrame()
+    for draw in (figures.survival_figure, figures.hazard_figure, figures.occupancy_figure):
+        figure = draw(empty)
+        ax = figure.get_axes()[0]
+        assert figure.get_suptitle() and ax.get_xlabel() and ax.get_ylabel()
+        assert ax.texts and ax.texts[0].get_text().startswith("no ")
+    for draw in (figures.parameter_figure, figures.ends_figure, figures.sensitivity_figure):
+        assert draw(empty).get_axes()[0].texts
+
+
+def test_marginal_panels_for_many_settings(sobol_folder):
+    from simulation.analysis.data import load_results
+    from simulation.analysis.report import MAX_GROUPS, _plot_groups
+
+    runs = load_results(sobol_folder).runs
+    mode, groups = _plot_groups(runs, ["pressure", "foresight"])
+    assert mode == "marginal" and groups == [["pressure"], ["foresight"]]
+    assert _plot_groups(runs, ["pressure"]) == ("combined", [["pressure"]])
+    km = kaplan_meier(sobol_folder, ["pressure"], max_levels=MAX_GROUPS)
+    assert km["setting"].nunique() <= MAX_GROUPS
+    figure = figures.survival_figure(km.assign(panel="pressure"), ["pressure"])
+    assert figure.get_axes()[0].get_title() == "by pressure"
+
+
+def test_the_package_exposes_the_notebook_functions():
+    import simulation.analysis as analysis
+
+    for name in analysis.__all__:
+        assert callable(getattr(analysis, name)), name
+    assert analysis.write_report is write_report
+    with pytest.raises(AttributeError):
+        analysis.no_such_function  # noqa: B018

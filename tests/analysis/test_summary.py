@@ -1,9 +1,18 @@
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
-from simulation.analysis.data import grouping, read_experiment, settings
+from simulation import run
+from simulation.analysis.data import (
+    grouping,
+    load_results,
+    ofat_subset,
+    read_experiment,
+    settings,
+)
 from simulation.analysis.summary import by_parameter, ends_by_cause, phase_occupancy, summary_table
 from simulation.errors import ConfigError
 
@@ -203,3 +212,59 @@ def test_summary_of_a_real_sweep(grid_folder):
     runs = pd.read_parquet(grid_folder / "runs")
     assert table["alliances_founded"].sum() == runs["alliances_founded"].sum()
     assert ((table["survival_rate"] >= 0) & (table["survival_rate"] <= 1)).all()
+
+
+def test_one_factor_at_a_time_uses_the_runs_that_vary_each_parameter(make_results):
+    # base pressure 0.3, foresight 0.2; each factor moved alone
+    design = [(0.3, 0.2), (0.3, 0.2), (0.6, 0.2), (0.9, 0.2), (0.3, 0.5), (0.3, 0.8)]
+    runs = [
+        {
+            "run_id": f"r{i}",
+            "pressure": p,
+            "foresight": f,
+            "transformation_rate": 10 * f,
+            "renewal_success_rate": p,
+        }
+        for i, (p, f) in enumerate(design)
+    ]
+    results = make_results(runs, [{"run_id": "r0", "duration": 1, "event_observed": True}])
+    table = by_parameter(results, ["pressure", "foresight"], one_at_a_time=True)
+    pressure = table[
+        (table["parameter"] == "pressure") & (table["output"] == "transformation_rate")
+    ]
+    # runs that move foresight are not pooled into pressure = 0.3
+    assert pressure["runs"].tolist() == [2, 1, 1]
+    assert pressure["mean"].tolist() == pytest.approx([2.0, 2.0, 2.0])
+    pooled = by_parameter(results, ["pressure"], one_at_a_time=False)
+    assert pooled["runs"].tolist()[:2] == [4, 4]
+    subset = ofat_subset(results.runs, "foresight", ["pressure", "foresight"])
+    assert subset["run_id"].tolist() == ["r0", "r1", "r4", "r5"]
+
+
+def test_experiment_file_variants(tmp_path):
+    (tmp_path / "experiment.json").write_text(
+        json.dumps(
+            {
+                "name": "x",
+                "sampler": {"method": "Morris", "num_levels": 6},
+                "varied": [{"name": "pressure"}, {"name": "foresight"}],
+            }
+        )
+    )
+    experiment = read_experiment(tmp_path)
+    assert experiment.sampler == "morris"
+    assert experiment.varied == ("pressure", "foresight")
+    assert experiment.option("num_levels") == 6
+    (tmp_path / "experiment.json").write_text("{not json")
+    with pytest.raises(ConfigError, match="cannot read"):
+        read_experiment(tmp_path)
+    missing = read_experiment(tmp_path / "nowhere")
+    assert missing.sampler is None and missing.varied == ()
+
+
+def test_a_run_without_alliances_still_loads(tmp_path):
+    run("default", seed=1, steps=2, n_organisations=10).save(tmp_path)
+    results = load_results(tmp_path)
+    assert results.alliances.empty
+    assert summary_table(results).loc[0, "alliances_founded"] == 0
+    assert ends_by_cause(results).empty
