@@ -334,7 +334,8 @@ def morris_table(
 def _dropped_note(dropped: int, what: str) -> str:
     if not dropped:
         return ""
-    return f"{dropped} {what}{'s' if dropped != 1 else ''} dropped (missing output or runs)"
+    plural = {"trajectory": "trajectories"}.get(what, f"{what}s") if dropped != 1 else what
+    return f"{dropped} {plural} dropped (missing output or runs)"
 
 
 def _join(*parts: str) -> str:
