@@ -49,6 +49,7 @@ class SweepSummary:
     workers: int = 1
     tables: tuple[str, ...] = ()
     first_error: str | None = None
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -68,7 +69,7 @@ class SweepSummary:
             f"{len(self.failed)} failed ({self.seconds:.1f} s, {self.executor} executor, "
             f"{self.workers} worker{'s' if self.workers != 1 else ''})"
         )
-        out = [head]
+        out = [head, *self.notes]
         if self.retried:
             out.append(f"retried {self.retried} runs that had failed before")
         if self.failed:
@@ -147,6 +148,11 @@ def run_experiment(
         ]
         summary.skipped = design.n_runs - len(pending)
         summary.retried = len(store.failed())
+        if pending and done and store.started_from != prov["git_commit"]:
+            summary.notes.append(
+                f"note: this folder was started from commit {store.started_from}; the runs "
+                f"added now come from {prov['git_commit']} (see the git_commit column)"
+            )
         if pending:
             try:
                 _execute(design, store, pending, summary, executor, scheduler, prov, progress)

@@ -119,8 +119,9 @@ class SweepStore:
     Use :meth:`open` (or as a context manager) and :meth:`close` at the end.
     """
 
-    def __init__(self, root: Path, lock: TextIO | None) -> None:
+    def __init__(self, root: Path, lock: TextIO | None, record: Mapping[str, Any]) -> None:
         self.root = root
+        self.record = record
         self._lock = lock
 
     @classmethod
@@ -136,13 +137,11 @@ class SweepStore:
         root = prepare_folder(out)
         lock = _acquire(root)
         try:
-            if not _check_record(root, design):
-                _write_text(
-                    root / RECORD,
-                    json.dumps(
-                        experiment_record(design, provenance), indent=2, sort_keys=True, default=str
-                    ),
-                )
+            record = _check_record(root, design)
+            if record is None:
+                record = experiment_record(design, provenance)
+                text = json.dumps(record, indent=2, sort_keys=True, default=str)
+                _write_text(root / RECORD, text)
                 if design.text is not None:
                     _write_text(root / SOURCE_COPY, design.text)
             _remove_temporaries(root)
@@ -150,7 +149,12 @@ class SweepStore:
             if lock is not None:
                 lock.close()
             raise
-        return cls(root, lock)
+        return cls(root, lock, record)
+
+    @property
+    def started_from(self) -> str | None:
+        """Git commit of the code that started this folder's sweep, if known."""
+        return (self.record.get("provenance") or {}).get("git_commit")
 
     def done(self) -> set[str]:
         """Ids of the finished runs (those whose ``runs`` part exists)."""
@@ -200,8 +204,8 @@ def _stems(folder: Path, suffix: str) -> set[str]:
     }
 
 
-def _check_record(root: Path, design: Design) -> bool:
-    """True if ``root`` holds this experiment, False if it is empty; else raise."""
+def _check_record(root: Path, design: Design) -> dict[str, Any] | None:
+    """The record if ``root`` holds this experiment, None if it is empty; else raise."""
     record_path = root / RECORD
     if not record_path.exists():
         visible = [p.name for p in root.iterdir() if not p.name.startswith(".")]
@@ -210,7 +214,7 @@ def _check_record(root: Path, design: Design) -> bool:
                 f"'{root}' is not empty and holds no sweep (no {RECORD}); "
                 "use a new or empty --out folder"
             )
-        return False
+        return None
     try:
         record = json.loads(record_path.read_text())
         fingerprint, name = record["fingerprint"], record.get("name", "?")
@@ -226,7 +230,7 @@ def _check_record(root: Path, design: Design) -> bool:
             f"{design.source} ('{design.name}', fingerprint {design.fingerprint()}){what}; "
             "use another --out folder, or delete this one to start over"
         )
-    return True
+    return record
 
 
 def _differences(record: Mapping[str, Any], design: Design) -> list[str]:

@@ -299,3 +299,16 @@ def test_chunks_are_larger_for_tiny_runs(write_experiment):
     assert chunk_size(tiny, 2, 400) > 4 * chunk_size(big, 2, 400)
     assert chunk_size(big, 2, 400) == 1
     assert chunk_size(tiny, 2, 8) == 1
+
+
+def test_resuming_with_other_code_says_so(tmp_path, write_experiment):
+    path = write_experiment()
+    out = tmp_path / "out"
+    run_experiment(path, out)
+    record = json.loads((out / "experiment.json").read_text())
+    record["provenance"]["git_commit"] = "0123abc"
+    (out / "experiment.json").write_text(json.dumps(record))
+    (out / "runs" / "small-s0000-r00.parquet").unlink()
+    summary = run_experiment(path, out)
+    assert summary.ok and summary.completed == 1
+    assert any("started from commit 0123abc" in line for line in summary.lines())
