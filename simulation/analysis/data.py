@@ -220,7 +220,7 @@ def settings(runs: pd.DataFrame, by: Sequence[str], max_levels: int | None = Non
         if max_levels is not None and numeric and column.nunique() > max_levels:
             column, label = _bin(runs[name].astype(float), max_levels, name)
         else:
-            label = column.map(lambda v, n=name: f"{n}={_fmt(v)}")
+            label = column.map(lambda v, n=name: f"{n}={_fmt(v, 6)}")
         frame[name] = column
         labels.append(label.astype(str))
     if labels:
@@ -248,9 +248,10 @@ def _bin(values: pd.Series, bins: int, name: str) -> tuple[pd.Series, pd.Series]
     return pd.Series(column, index=values.index), label
 
 
-def _fmt(value: Any) -> str:
+def _fmt(value: Any, digits: int = 3) -> str:
+    """A short label for a value: ``digits`` significant digits for floats."""
     if isinstance(value, float | np.floating):
-        return f"{value:.3g}"
+        return f"{value:.{digits}g}"
     return str(value)
 
 

@@ -122,7 +122,7 @@ def summary_table(
         rows.append(row)
     table = pd.DataFrame(rows)
     medians = median_survival(results, names, max_levels=max_levels)[
-        ["setting", "median", "ci_lower", "ci_upper"]
+        [*names, "setting", "median", "ci_lower", "ci_upper"]
     ].rename(
         columns={
             "median": "km_median_lifespan",
@@ -130,7 +130,8 @@ def summary_table(
             "ci_upper": "km_median_lifespan_ci_high",
         }
     )
-    return table.merge(medians, on="setting", how="left", validate="one_to_one")
+    keys = [*names, "setting"]
+    return table.merge(medians, on=keys, how="left", validate="one_to_one")
 
 
 def ends_by_cause(
