@@ -300,10 +300,11 @@ def _sensitivity(
         )
     else:
         text = (
-            "Morris screening (SALib): mu* is the mean absolute change of the output when a "
-            "parameter moves one step of the design (in units of its range), sigma the "
-            "spread of those changes (interactions or non-linearity); bars show 95% "
-            "bootstrap intervals on mu*. Replications of a sample are averaged first."
+            "Morris screening (SALib): mu* is the mean absolute elementary effect, the change "
+            "of the output from a one-step move of a parameter expressed per move across its "
+            "whole range; sigma is the spread of those effects (interactions or "
+            "non-linearity). Bars show 95% bootstrap intervals on mu*. Replications of a "
+            "sample are averaged first."
         )
     text += (
         " Missing outputs: an unreached median lifespan counts as the horizon; samples "
