@@ -12,6 +12,7 @@ panel, pooling the runs over the other parameters. ``summary.csv`` keeps exact s
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import tempfile
@@ -30,7 +31,7 @@ from simulation.analysis.data import (
     settings,
     varying_parameters,
 )
-from simulation.errors import ConfigError, OutputError
+from simulation.errors import AllianceError, ConfigError, OutputError
 from simulation.results import Results
 
 #: Most curves drawn in one panel; beyond, one panel per parameter.
@@ -75,7 +76,9 @@ def write_report(
     Raises:
         ConfigError: ``folder`` is not a results folder, or ``by`` names an unknown column.
         OutputError: the report folder cannot be written.
+        AllianceError: lifelines is not installed.
     """
+    _require("lifelines", "survival curves")
     root = Path(folder)
     results = load_results(root)
     experiment = read_experiment(root)
@@ -89,6 +92,14 @@ def write_report(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target / "report.md"
+
+
+def _require(module: str, purpose: str) -> None:
+    """One-line error when an optional dependency of the report is missing."""
+    if importlib.util.find_spec(module) is None:
+        raise AllianceError(
+            f"the report needs {module} for {purpose}: pip install 'alliance-lifecycle[sweep]'"
+        )
 
 
 def _staging_folder(target: Path) -> Path:
@@ -286,6 +297,8 @@ def _sensitivity(
 
     chosen = [o for o in (outputs or DEFAULT_OUTPUTS) if o in results.runs.columns]
     title = "## Sensitivity indices\n\n"
+    if importlib.util.find_spec("SALib") is None:
+        return title + "Sensitivity indices need SALib: pip install 'alliance-lifecycle[sweep]'."
     try:
         indices = sensitivity_indices(results, chosen, experiment=experiment)
     except ConfigError as exc:

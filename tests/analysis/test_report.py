@@ -230,3 +230,17 @@ def test_the_package_exposes_the_notebook_functions():
     assert analysis.write_report is write_report
     with pytest.raises(AttributeError):
         analysis.no_such_function  # noqa: B018
+
+
+def test_missing_optional_dependency_is_a_one_line_error(monkeypatch, grid_folder, capsys):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "lifelines" else real(name, *a),
+    )
+    assert cli.main(["report", str(grid_folder)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "needs lifelines" in err
