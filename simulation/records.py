@@ -157,12 +157,13 @@ def survival_at(duration: np.ndarray, observed: np.ndarray, age: float) -> float
     return float(survival[before[-1]]) if before.shape[0] else 1.0
 
 
-def run_summary(alliances: pd.DataFrame, events: pd.DataFrame) -> dict[str, float | int]:
+def run_summary(alliances: pd.DataFrame, horizon: int) -> dict[str, float | int]:
     """The summary figures of one run (one row of the ``runs`` table, without parameters).
 
     Survival figures count founded alliances only, from birth; renewal success is the
     share of finished transformation episodes that ended in a renewal. The transformation
-    rate is per alliance-year lived after forming (so short-lived alliances count fairly).
+    rate is per alliance-year lived outside forming (so short-lived alliances count
+    fairly). Survival at 72 months is NaN when the horizon is shorter than that.
     """
     founded = alliances[alliances["founded"]]
     n_founded = len(founded)
@@ -179,7 +180,9 @@ def run_summary(alliances: pd.DataFrame, events: pd.DataFrame) -> dict[str, floa
         "alliances_started": len(alliances),
         "alliances_founded": n_founded,
         "survival_rate": float(1.0 - observed.mean()) if n_founded else float("nan"),
-        "survival_72": survival_at(duration, observed, 72) if n_founded else float("nan"),
+        "survival_72": survival_at(duration, observed, 72)
+        if n_founded and horizon >= 72
+        else float("nan"),
         "ended_within_72": float(((duration <= 72) & observed).sum() / max(observed.sum(), 1))
         if n_founded
         else float("nan"),
