@@ -158,8 +158,13 @@ def run_experiment(
                 _execute(design, store, pending, summary, executor, scheduler, prov, progress)
             except KeyboardInterrupt:
                 summary.interrupted = True
-        # Workers write parts before their chunk reports back: count what is on disk.
-        summary.completed = len(store.done()) - summary.skipped
+        # Workers write parts before their chunk reports back, and a chunk lost with a dead
+        # worker may hold runs that finished: what is on disk is the truth.
+        finished = store.done()
+        for run_id in [r for r in summary.failed if r in finished]:
+            store.clear_failure(run_id)
+            summary.failed.remove(run_id)
+        summary.completed = len(finished) - summary.skipped
         summary.seconds = time.perf_counter() - start
     if summary.interrupted:
         raise SweepInterrupted(summary)
@@ -197,6 +202,7 @@ def _execute(
         out=str(store.root.resolve()) if executor.writes_parts else None,
         meta=prov,
         fail=tuple(p.strip() for p in os.environ.get(FAIL_ENV, "").split(",") if p.strip()),
+        parent=os.getpid(),
     )
     size = 1 if executor.workers == 1 else chunk_size(design, executor.workers, len(pending))
     bar = tqdm(

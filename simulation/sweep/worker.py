@@ -6,7 +6,9 @@ only picklable data classes and module-level functions. A run that raises become
 
 Test hook: runs whose id matches one of ``Job.fail`` (``fnmatch`` patterns, filled by the
 runner from the environment variable ``ALLIANCES_SWEEP_FAIL``) raise ``RuntimeError``, so
-failure isolation can be tested through every executor.
+failure isolation can be tested through every executor. A pattern written ``crash:PATTERN``
+makes a worker process die instead (``os._exit``), as if killed for lack of memory; in the
+sweep's own process it raises like the others.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class Job:
     out: str | None
     meta: Mapping[str, Any]
     fail: tuple[str, ...] = ()
+    parent: int = 0
 
 
 @dataclass(frozen=True)
@@ -72,8 +75,7 @@ def execute_one(job: Job, task: RunTask) -> Outcome:
     """Run one task; write its parts when ``job.out`` is set, else return its tables."""
     start = time.perf_counter()
     try:
-        if any(fnmatch.fnmatchcase(task.run_id, pattern) for pattern in job.fail):
-            raise RuntimeError(f"injected failure for {task.run_id} (ALLIANCES_SWEEP_FAIL)")
+        _inject_failure(job, task)
         results = simulate(task.params, run_id=task.run_id, scenario=job.scenario)
         tables = shape_tables(job, task, results.tables)
         if job.out is not None:
@@ -88,6 +90,16 @@ def execute_one(job: Job, task: RunTask) -> Outcome:
             traceback=traceback.format_exc(),
         )
     return Outcome(task.run_id, True, time.perf_counter() - start, tables=tables)
+
+
+def _inject_failure(job: Job, task: RunTask) -> None:
+    """The test hook (see the module docstring)."""
+    for pattern in job.fail:
+        crash = pattern.startswith("crash:")
+        if fnmatch.fnmatchcase(task.run_id, pattern.removeprefix("crash:")):
+            if crash and os.getpid() != job.parent:
+                os._exit(70)
+            raise RuntimeError(f"injected failure for {task.run_id} (ALLIANCES_SWEEP_FAIL)")
 
 
 def shape_tables(job: Job, task: RunTask, tables: Mapping[str, pd.DataFrame]) -> dict:

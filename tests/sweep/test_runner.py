@@ -312,3 +312,54 @@ def test_resuming_with_other_code_says_so(tmp_path, write_experiment):
     summary = run_experiment(path, out)
     assert summary.ok and summary.completed == 1
     assert any("started from commit 0123abc" in line for line in summary.lines())
+
+
+def test_a_worker_that_dies_fails_only_its_runs_and_the_pool_goes_on(
+    tmp_path, write_experiment, monkeypatch
+):
+    text = (
+        'name = "crash"\nsteps = 12\nreplications = 10\nseed = 2\n[fixed]\nn_organisations = 30\n'
+        "[vary]\npressure = [0.2, 0.8]\n"
+    )
+    path = write_experiment(text)
+    out = tmp_path / "out"
+    monkeypatch.setenv(FAIL_ENV, "crash:crash-s0000-r03")
+    summary = run_experiment(path, out, workers=2)
+    assert not summary.ok
+    assert "crash-s0000-r03" in summary.failed
+    assert "BrokenProcessPool" in summary.first_error
+    # the runs in flight with it are lost, but the sweep goes on with a new pool
+    assert summary.completed + len(summary.failed) == 20
+    assert summary.completed >= 10
+    lost = {p.stem for p in (out / "failures").glob("*.json")}
+    assert lost == set(summary.failed)
+
+    monkeypatch.delenv(FAIL_ENV)
+    retry = run_experiment(path, out, workers=2)
+    assert retry.ok and retry.completed == len(lost)
+    assert len(pd.read_parquet(out / "runs")) == 20
+
+
+@pytest.mark.dask
+def test_on_a_dask_scheduler_the_tables_come_back_to_be_written(
+    tmp_path, write_experiment, read_sorted
+):
+    import logging
+
+    from distributed import LocalCluster
+
+    path = write_experiment()
+    local = tmp_path / "local"
+    assert run_experiment(path, local).ok
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+        silence_logs=logging.ERROR,
+    ) as cluster:  # fmt: skip
+        summary = run_experiment(
+            path, tmp_path / "remote", executor="dask", scheduler=cluster.scheduler_address
+        )
+    assert summary.ok and summary.workers == 2 and summary.completed == 6
+    for table in TABLES:
+        pd.testing.assert_frame_equal(
+            read_sorted(local, table), read_sorted(tmp_path / "remote", table)
+        )

@@ -1,0 +1,132 @@
+"""Sweep throughput and memory, as ratios measured in the same run.
+
+Reports:
+- 2 workers against 1 (the serial path) for default-size runs (300 organisations, 240
+  months; goal >= 1.9x) and for tiny runs (20 organisations, 12 months; goal >= 1.0x, where
+  Mesa's batch_run gives about 0.08x);
+- a Dask LocalCluster against the local pool, both with 2 workers (goal >= 0.9x);
+- peak memory (max RSS) of the parent process as the number of runs grows, each size in a
+  fresh process.
+
+Throughput ratios are "warm": the forkserver has already imported the model (each sweep
+still starts its own pool). The one-off cost of starting the forkserver, paid once per
+``alliances sweep`` invocation, is reported on its own. Times include writing every part.
+
+Run: ``.venv/bin/python benchmarks/bench_sweep.py [--quick]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from simulation.sweep import parse_design, run_experiment
+
+DEFAULT_SIZE = {"n_organisations": 300, "steps": 240}
+TINY = {"n_organisations": 20, "steps": 12}
+
+
+def design(name: str, size: dict, runs: int, seed: int = 1):
+    """A grid of two pressures with enough replications for ``runs`` runs."""
+    return parse_design({
+        "name": name,
+        "seed": seed,
+        "replications": max(1, runs // 2),
+        "fixed": dict(size),
+        "vary": {"pressure": [0.3, 0.6]},
+    })  # fmt: skip
+
+
+def timed_sweep(the_design, workers: int, executor: str = "local") -> float:
+    """Seconds for a whole sweep into a fresh folder."""
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        summary = run_experiment(the_design, Path(folder) / "out", workers=workers,
+                                 executor=executor)  # fmt: skip
+        seconds = time.perf_counter() - start
+    assert summary.ok and summary.completed == the_design.n_runs
+    return seconds
+
+
+def cold_start() -> float:
+    """Extra seconds of a first 2-worker sweep in a fresh process (forkserver start)."""
+    script = (
+        "import time, tempfile, sys; sys.path.insert(0, 'benchmarks');"
+        "from bench_sweep import design, timed_sweep;"
+        "d = design('cold', {'n_organisations': 20, 'steps': 2}, 2);"
+        "one = timed_sweep(d, 1); two = timed_sweep(d, 2); print(two - one)"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True)  # fmt: skip
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def peak_memory(runs: int) -> float:
+    """Max RSS (MiB) of a fresh process sweeping ``runs`` tiny runs with 2 workers."""
+    script = (
+        "import resource, sys; sys.path.insert(0, 'benchmarks');"
+        "from bench_sweep import design, timed_sweep, TINY;"
+        f"timed_sweep(design('mem', TINY, {runs}), 2);"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True)  # fmt: skip
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes (a smoke test)")
+    args = parser.parse_args()
+    big_runs, tiny_runs, dask_runs = (8, 120, 8) if args.quick else (40, 600, 24)
+    memory_sizes = (50, 200) if args.quick else (100, 400, 1600)
+    report: dict[str, float] = {}
+
+    report["cold_start_s"] = cold_start()
+    timed_sweep(design("warmup", TINY, 4), 2)  # start the forkserver once
+
+    big = design("big", DEFAULT_SIZE, big_runs)
+    one, two = timed_sweep(big, 1), timed_sweep(big, 2)
+    report |= {"default_1_worker_s": one, "default_2_workers_s": two,
+               "default_speedup": one / two}  # fmt: skip
+    print(f"default-size runs ({big.n_runs}): 1 worker {one:.1f} s, 2 workers {two:.1f} s "
+          f"-> {one / two:.2f}x (goal >= 1.9x)")  # fmt: skip
+
+    tiny = design("tiny", TINY, tiny_runs)
+    one, two = timed_sweep(tiny, 1), timed_sweep(tiny, 2)
+    report |= {"tiny_1_worker_s": one, "tiny_2_workers_s": two, "tiny_speedup": one / two}
+    print(f"tiny runs ({tiny.n_runs}): 1 worker {one:.1f} s, 2 workers {two:.1f} s "
+          f"-> {one / two:.2f}x (goal >= 1.0x; batch_run ~0.08x)")  # fmt: skip
+
+    mid = design("dask", DEFAULT_SIZE, dask_runs)
+    pool, dask = timed_sweep(mid, 2), timed_sweep(mid, 2, executor="dask")
+    report |= {"pool_2_workers_s": pool, "dask_2_workers_s": dask,
+               "dask_vs_pool": pool / dask}  # fmt: skip
+    print(f"Dask LocalCluster vs local pool ({mid.n_runs} default-size runs, 2 workers): "
+          f"pool {pool:.1f} s, dask {dask:.1f} s (cluster start included) "
+          f"-> {pool / dask:.2f}x (goal >= 0.9x)")  # fmt: skip
+    print(f"one-off forkserver start per invocation: {report['cold_start_s']:.2f} s")
+
+    peaks = {runs: peak_memory(runs) for runs in memory_sizes}
+    smallest, largest = min(peaks), max(peaks)
+    report |= {f"peak_rss_mib_{runs}": mib for runs, mib in peaks.items()}
+    report["peak_rss_growth"] = peaks[largest] / peaks[smallest]
+    shown = ", ".join(f"{runs} runs {mib:.0f} MiB" for runs, mib in peaks.items())
+    print(
+        f"parent peak memory (tiny runs, 2 workers): {shown} -> "
+        f"x{peaks[largest] / peaks[smallest]:.2f} for {largest // smallest}x the runs"
+    )
+
+    out = Path(__file__).parent / "results" / "sweep.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
