@@ -9,6 +9,18 @@
   ``LocalCluster`` of single-threaded worker processes when none is given. Imported only
   when used.
 
+On a Slurm (or PBS, SGE, ...) cluster, start the workers with dask-jobqueue and give the
+sweep the scheduler's address; the workers need this package installed, not a shared file
+system (they send the tables back and the sweep writes them)::
+
+    from dask_jobqueue import SLURMCluster
+    cluster = SLURMCluster(cores=1, processes=1, memory="2GB", walltime="04:00:00")
+    cluster.scale(jobs=64)
+    print(cluster.scheduler_address)   # tcp://10.1.2.3:8786
+    # then, in a shell that stays up (tmux, or a job of its own):
+    # alliances sweep experiments/sensitivity.toml --out results/sens \
+    #     --executor dask --scheduler tcp://10.1.2.3:8786
+
 Each executor maps an iterator of chunks to ``(chunk, outcomes)`` pairs in completion
 order, keeping only a few chunks in flight, so memory does not grow with the number of
 runs. Every run depends only on its own parameters and seed, so the tables are the same bit
@@ -20,6 +32,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import time
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -33,6 +46,8 @@ Finished = tuple[list[RunTask], list[Outcome]]
 
 #: Chunks kept in flight per worker: one running, one queued so no worker waits.
 IN_FLIGHT_PER_WORKER = 2
+#: How often (s) a remote Dask cluster is asked how many worker threads it has.
+RECHECK_SECONDS = 5.0
 
 
 def lost_chunk(chunk: Sequence[RunTask], exc: BaseException) -> list[Outcome]:
@@ -68,9 +83,12 @@ class PoolExecutor:
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        self._context = multiprocessing.get_context("forkserver")
-        # The forkserver imports the worker module once; each worker is a fork of it.
-        self._context.set_forkserver_preload(["simulation.sweep.worker"])
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            self._context = multiprocessing.get_context("forkserver")
+            # The forkserver imports the worker module once; each worker is a fork of it.
+            self._context.set_forkserver_preload(["simulation.sweep.worker"])
+        else:  # pragma: no cover - Windows
+            self._context = multiprocessing.get_context("spawn")
         self.pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
@@ -152,7 +170,17 @@ class DaskExecutor:
             )
             self.client = Client(self.cluster)
             self.writes_parts = True
-        self.workers = max(1, sum(self.client.nthreads().values())) if scheduler else workers
+        self.workers = self._threads() if scheduler else workers
+        self._checked = time.monotonic()
+
+    def _threads(self) -> int:
+        return max(1, sum(self.client.nthreads().values()))
+
+    def _window(self) -> int:
+        """Chunks to keep in flight; follows a remote cluster as it scales up or down."""
+        if self.cluster is None and time.monotonic() - self._checked > RECHECK_SECONDS:
+            self.workers, self._checked = self._threads(), time.monotonic()
+        return IN_FLIGHT_PER_WORKER * self.workers
 
     def map(self, job: Job, chunks: Iterable[list[RunTask]]) -> Iterator[Finished]:
         """Yield each chunk with its outcomes as it finishes."""
@@ -161,9 +189,9 @@ class DaskExecutor:
         source = iter(chunks)
         pending: dict[str, list[RunTask]] = {}
         running = as_completed()
-        window = IN_FLIGHT_PER_WORKER * self.workers
 
         def fill() -> None:
+            window = self._window()
             while len(pending) < window and (chunk := next(source, None)) is not None:
                 future = self.client.submit(execute, job, chunk, pure=False)
                 pending[future.key] = chunk
