@@ -302,7 +302,7 @@ class Params:
         "transforming",
     )
     renewal_rate: float = _p(
-        0.12,
+        0.14,
         0.0,
         1.0,
         "per month",

@@ -30,7 +30,7 @@ def measure(scenario, overrides, seeds, n_organisations):
         row["peak_closed"] = founded[~founded.open].peak_size.mean()
         foundings = results.events[results.events.to_phase == "founding"].step.sort_values()
         row["months_to_10_foundings"] = foundings.iloc[9] if len(foundings) >= 10 else np.inf
-        row["share_allied_24"] = results.timeseries.share_allied.iloc[24]
+        row["founded_by_24"] = int((foundings <= 24).sum())
         row["_durations"] = founded[["duration", "event_observed"]]
         rows.append(row)
     return pd.DataFrame(rows)
@@ -98,4 +98,4 @@ def test_7_denser_ties_alliances_form_sooner(size):
     sparse = measure("default", {"tie_density": 0.05}, **size)
     dense = measure("default", {"tie_density": 0.6}, **size)
     assert dense.months_to_10_foundings.mean() < sparse.months_to_10_foundings.mean()
-    assert dense.share_allied_24.mean() > sparse.share_allied_24.mean()
+    assert dense.founded_by_24.mean() > sparse.founded_by_24.mean()
