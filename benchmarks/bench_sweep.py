@@ -56,6 +56,27 @@ def timed_sweep(the_design, workers: int, executor: str = "local", repeats: int 
     return best
 
 
+SPIN = "x = 0\nfor i in range(15_000_000): x += i"
+
+
+def machine_parallelism() -> float:
+    """Throughput of two CPU-bound processes at once against one: 2.0 on two idle cores.
+
+    Shared or virtual machines often deliver less; the sweep cannot beat this figure.
+    """
+
+    def spin(count: int) -> float:
+        start = time.perf_counter()
+        procs = [subprocess.Popen([sys.executable, "-c", SPIN], stdout=subprocess.DEVNULL)
+                 for _ in range(count)]  # fmt: skip
+        for proc in procs:
+            proc.wait()
+        return time.perf_counter() - start
+
+    one, two = spin(1), spin(2)
+    return 2 * one / two
+
+
 def cold_start() -> float:
     """Extra seconds of a first 2-worker sweep in a fresh process (forkserver start)."""
     script = (
@@ -94,6 +115,9 @@ def main() -> int:
     memory_sizes = (50, 200) if args.quick else (100, 400, 1600)
     report: dict[str, float] = {}
 
+    ideal = machine_parallelism()
+    report["machine_parallelism"] = ideal
+    print(f"machine: two CPU-bound processes run {ideal:.2f}x as fast as one (2.0 if idle)")
     report["cold_start_s"] = cold_start()
     timed_sweep(design("warmup", TINY, 4), 2)  # start the forkserver once
 
@@ -102,13 +126,15 @@ def main() -> int:
     report |= {"default_1_worker_s": one, "default_2_workers_s": two,
                "default_speedup": one / two}  # fmt: skip
     print(f"default-size runs ({big.n_runs}): 1 worker {one:.1f} s, 2 workers {two:.1f} s "
-          f"-> {one / two:.2f}x (goal >= 1.9x)")  # fmt: skip
+          f"-> {one / two:.2f}x (goal >= 1.9x; {one / two / ideal:.0%} of what the machine "
+          "gives)")  # fmt: skip
 
     tiny = design("tiny", TINY, tiny_runs)
     one, two = timed_sweep(tiny, 1, repeats=rep), timed_sweep(tiny, 2, repeats=rep)
     report |= {"tiny_1_worker_s": one, "tiny_2_workers_s": two, "tiny_speedup": one / two}
     print(f"tiny runs ({tiny.n_runs}): 1 worker {one:.1f} s, 2 workers {two:.1f} s "
-          f"-> {one / two:.2f}x (goal >= 1.0x; batch_run ~0.08x)")  # fmt: skip
+          f"-> {one / two:.2f}x (goal >= 1.0x; batch_run ~0.08x; {one / two / ideal:.0%} of "
+          "what the machine gives)")  # fmt: skip
 
     mid = design("dask", DEFAULT_SIZE, dask_runs)
     pool = timed_sweep(mid, 2, repeats=rep)
