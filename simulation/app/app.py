@@ -31,7 +31,7 @@ import solara
 import solara.lab
 
 from simulation.app.serve import SCENARIO_ENV
-from simulation.app.session import LiveRun
+from simulation.app.session import SHUTTING_DOWN, LiveRun
 from simulation.app.views import (
     CONTROLS,
     PHASE_COLOURS,
@@ -141,19 +141,21 @@ def AllianceApp(scenario: str = "default", seed: int = 0):
     settings = solara.use_reactive(control_values(scenario))
     seed_value = solara.use_reactive(seed)
     run = solara.use_memo(lambda: LiveRun(scenario, control_values(scenario), seed), [])
-    tick = solara.use_reactive(0)
+    # The panels are drawn where the state changes (a click, the play loop), never while
+    # rendering: a render must stay cheap, because the play loop changes the state again
+    # while another thread may still be rendering the last change.
+    frame = solara.use_reactive(solara.use_memo(run.snapshot, []))
     playing = solara.use_reactive(False)
     speed = solara.use_reactive(SPEEDS[0])
     error = solara.use_reactive("")
 
-    def redraw() -> None:
-        tick.set(tick.value + 1)
-
     def play_loop() -> None:
-        while playing.value:
+        while playing.value and not SHUTTING_DOWN.is_set():
             started = time.monotonic()
             done = run.step(int(speed.value))
-            redraw()
+            if SHUTTING_DOWN.is_set():
+                return
+            frame.set(run.snapshot())
             if done == 0 or not run.running:
                 playing.set(False)
                 return
@@ -169,7 +171,7 @@ def AllianceApp(scenario: str = "default", seed: int = 0):
             error.set(str(exc))
             return
         error.set("")
-        redraw()
+        frame.set(run.snapshot())
 
     def choose_scenario(name: str) -> None:
         values = control_values(name)
@@ -179,13 +181,14 @@ def AllianceApp(scenario: str = "default", seed: int = 0):
 
     def step() -> None:
         run.step(int(speed.value))
-        redraw()
+        frame.set(run.snapshot())
 
     def shock() -> None:
         run.shock()
-        redraw()
+        if not playing.value:  # while playing, the next frame shows it
+            frame.set(run.snapshot())
 
-    snapshot = solara.use_memo(run.snapshot, [tick.value, run.generation])
+    snapshot = frame.value
     pending = (
         settings.value != run.settings
         or scenario_name.value != run.scenario

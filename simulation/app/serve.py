@@ -176,12 +176,20 @@ def serve(
         check_assets()
         import uvicorn
 
+        from simulation.app.session import SHUTTING_DOWN
+
+        class Server(uvicorn.Server):
+            def handle_exit(self, sig, frame) -> None:
+                # stop the play loops first, so none is drawing when Solara closes its kernels
+                SHUTTING_DOWN.set()
+                super().handle_exit(sig, frame)
+
         config = uvicorn.Config(
             "solara.server.starlette:app",
             log_level="warning",
             timeout_graceful_shutdown=2,
         )
-        server = uvicorn.Server(config)
+        server = Server(config)
         url = url_of(sock)
         (announce or _print)(url)
         server.run(sockets=[sock])

@@ -12,7 +12,10 @@ import io
 import threading
 from dataclasses import dataclass, field
 
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 from simulation.app.views import (
     SHOCK_MONTHS,
@@ -30,9 +33,11 @@ from simulation.model import AllianceModel
 
 #: Resolution of the page's panels (pixels per inch of the figure sizes in ``views``).
 PAGE_DPI = 100
+#: Set when the server shuts down: every run stops stepping, so play loops end at once.
+SHUTTING_DOWN = threading.Event()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Snapshot:
     """What the page shows at one moment: the running figures and the three panels as PNG.
 
@@ -42,6 +47,8 @@ class Snapshot:
         counts: the alliances-per-phase panel, PNG bytes.
         pressure: the pressure panel, PNG bytes.
         running: whether the run can go on (it stops at its horizon).
+
+    Snapshots compare by identity: each one is a new frame, even if it looks the same.
     """
 
     figures: RunningFigures
@@ -52,9 +59,17 @@ class Snapshot:
 
 
 def png(figure: Figure, dpi: int = PAGE_DPI) -> bytes:
-    """The figure as PNG bytes."""
+    """The figure as PNG bytes, made for speed (the page redraws it every frame).
+
+    Drawing on an Agg canvas and letting Pillow encode with light compression takes about
+    half the time of ``savefig``.
+    """
+    figure.set_dpi(dpi)
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    image = Image.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB")
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi)
+    image.save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()
 
 
@@ -106,7 +121,7 @@ class LiveRun:
         """Advance up to ``months`` months (never past the horizon); return months done."""
         done = 0
         with self.lock:
-            while done < months and self.model.running:
+            while done < months and self.model.running and not SHUTTING_DOWN.is_set():
                 self.model.step()
                 done += 1
         return done

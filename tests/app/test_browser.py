@@ -87,8 +87,9 @@ def test_play_runs_until_paused(offline_page):
     )
     button(page, "Pause").click()
     button(page, "Play").wait_for()
+    time.sleep(1.0)  # the month being drawn when Pause was pressed still arrives
     paused_at = figure(page, "month")
-    time.sleep(1.0)
+    time.sleep(1.5)
     assert figure(page, "month") == paused_at
     guard.assert_clean()
 
