@@ -80,12 +80,21 @@ CSS = """
 .alliances-figure.phases { flex: 2 1 0; min-width: 220px; }
 .alliances-figure.phases .phase { font-size: 18px; line-height: 1.25; white-space: nowrap; }
 .alliances-figure.phases .phase span { font-size: 20px; }
-.alliances-panel img { width: 100%; height: auto; display: block; }
+.alliances-app .col, .alliances-panel { min-width: 0; }
+.alliances-panel img { width: 100%; max-width: 100%; height: auto; display: block; }
+.alliances-app h1 .glyph { font-size: 28px; }
 """
 
 
 #: The network's marker shapes as text, so the tiles match the panel in shape and colour.
 PHASE_GLYPHS = ("&#9679;", "&#9632;", "&#9670;", "&#9650;")
+
+
+#: The page's heading: the four phases, each with its glyph and colour as in the panels.
+TITLE_HTML = " &rarr; ".join(
+    f'<span class="glyph" style="color:{colour}">{glyph}</span>&nbsp;{label}'
+    for label, colour, glyph in zip(PHASE_LABELS, PHASE_COLOURS, PHASE_GLYPHS, strict=True)
+)
 
 
 def figures_html(figures: RunningFigures) -> str:
@@ -283,17 +292,13 @@ def AllianceApp(scenario: str = "default", seed: int = 0):
                 solara.Text(control.hint, classes=["alliances-hint"])
             solara.InputInt("Seed", value=seed_value)
         with solara.Column():
-            solara.HTML(
-                tag="h1",
-                unsafe_innerHTML="Values-driven alliances: forming &rarr; founding &rarr; "
-                "evolving &rarr; transforming",
-            )
+            solara.HTML(tag="h1", unsafe_innerHTML=TITLE_HTML)
             solara.HTML(
                 tag="div",
                 unsafe_innerHTML=figures_html(snapshot.figures),
                 classes=["alliances-figures"],
             )
-            with solara.Columns([10, 11]):
+            with solara.Columns([1, 1]):
                 with solara.Column(classes=["alliances-panel"]):
                     solara.Image(snapshot.network, format="png", width="100%")
                 with solara.Column(classes=["alliances-panel"]):

@@ -343,8 +343,17 @@ def draw_network(ax: Axes, model: AllianceModel, layout: Layout) -> None:
         handle.set_sizes([160.0])
 
 
-def draw_phase_counts(ax: Axes, series: dict[str, np.ndarray], horizon: int) -> None:
-    """Number of alliances in each phase, month by month."""
+def draw_phase_counts(
+    ax: Axes, series: dict[str, np.ndarray], horizon: int, legend: str = "right"
+) -> None:
+    """Number of alliances in each phase, month by month.
+
+    Args:
+        ax: the axes to draw on.
+        series: the per-month series (``history``).
+        horizon: the last month of the run (the x axis is fixed to it).
+        legend: where the legend goes, ``"right"`` of the axes or ``"below"`` them.
+    """
     months = series["step"]
     top = 5.0
     for label, colour, style in zip(PHASE_LABELS, PHASE_COLOURS, PHASE_LINESTYLES, strict=True):
@@ -364,13 +373,16 @@ def draw_phase_counts(ax: Axes, series: dict[str, np.ndarray], horizon: int) -> 
     ax.set_xlabel("month", fontsize=LABEL_SIZE)
     ax.set_ylabel("alliances", fontsize=LABEL_SIZE)
     _style_axes(ax, "Alliances in each phase")
+    below = legend == "below"
     ax.legend(
-        loc="upper left",
-        bbox_to_anchor=(1.0, 1.0),
+        loc="upper center" if below else "upper left",
+        bbox_to_anchor=(0.45, -0.3) if below else (1.0, 1.0),
+        ncol=2 if below else 1,
         fontsize=LEGEND_SIZE,
         frameon=False,
         handlelength=2.4,
         borderaxespad=0.3,
+        columnspacing=1.5,
     )
 
 
@@ -391,11 +403,12 @@ def draw_pressure(
             linestyle=(0, (2, 1)),
         )
         ax.annotate(
-            f"shock: {next_pressure:.2f} next month",
+            f"shock \u2192 {next_pressure:.2f}",
             xy=(month + 1, next_pressure),
-            xytext=(0, 8),
+            xytext=(-6, 4) if month > 0.6 * horizon else (6, 4),
             textcoords="offset points",
-            ha="right" if month > horizon / 2 else "left",
+            ha="right" if month > 0.6 * horizon else "left",
+            va="top" if next_pressure > 0.9 else "bottom",
             fontsize=LEGEND_SIZE,
             color=SHOCK_COLOUR,
             fontweight="bold",
@@ -405,7 +418,7 @@ def draw_pressure(
     ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
     ax.set_xlabel("month", fontsize=LABEL_SIZE)
     ax.set_ylabel("pressure", fontsize=LABEL_SIZE)
-    _style_axes(ax, "Pressure from the environment")
+    _style_axes(ax, "Environmental pressure")
 
 
 def _inches(figure: Figure, left: float, right: float, bottom: float, top: float) -> dict:
@@ -426,24 +439,26 @@ def _inches(figure: Figure, left: float, right: float, bottom: float, top: float
 
 def network_figure(model: AllianceModel, layout: Layout) -> Figure:
     """The network panel as a figure of its own (for the page)."""
-    figure = Figure(figsize=(7.0, 7.7), dpi=100)
-    grid = figure.add_gridspec(1, 1, **_inches(figure, 0.1, 0.1, 1.25, 0.55))
+    figure = Figure(figsize=(6.2, 6.9), dpi=100)
+    grid = figure.add_gridspec(1, 1, **_inches(figure, 0.05, 0.05, 1.25, 0.55))
     draw_network(figure.add_subplot(grid[0, 0]), model, layout)
     return figure
 
 
 def phase_counts_figure(model: AllianceModel) -> Figure:
     """The phase-counts panel as a figure of its own (for the page)."""
-    figure = Figure(figsize=(7.6, 3.9), dpi=100)
-    grid = figure.add_gridspec(1, 1, **_inches(figure, 1.0, 2.4, 0.8, 0.5))
-    draw_phase_counts(figure.add_subplot(grid[0, 0]), history(model), model.params.steps)
+    figure = Figure(figsize=(6.0, 4.1), dpi=100)
+    grid = figure.add_gridspec(1, 1, **_inches(figure, 1.0, 0.35, 1.45, 0.5))
+    draw_phase_counts(
+        figure.add_subplot(grid[0, 0]), history(model), model.params.steps, legend="below"
+    )
     return figure
 
 
 def pressure_figure(model: AllianceModel) -> Figure:
     """The pressure panel as a figure of its own (for the page)."""
-    figure = Figure(figsize=(7.6, 3.5), dpi=100)
-    grid = figure.add_gridspec(1, 1, **_inches(figure, 1.0, 2.4, 0.8, 0.5))
+    figure = Figure(figsize=(6.0, 3.3), dpi=100)
+    grid = figure.add_gridspec(1, 1, **_inches(figure, 1.0, 0.35, 0.8, 0.5))
     figures = running_figures(model)
     draw_pressure(
         figure.add_subplot(grid[0, 0]), history(model), figures.horizon, figures.next_pressure
