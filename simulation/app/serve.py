@@ -135,9 +135,14 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+#: Addresses that mean "every interface"; the page is then opened locally on loopback.
+WILDCARD_HOSTS = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}
+
+
 def url_of(sock: socket.socket) -> str:
-    """The page's address for a bound socket."""
+    """The page's address on this machine for a bound socket."""
     host, port = sock.getsockname()[:2]
+    host = WILDCARD_HOSTS.get(host, host)
     if ":" in host:
         host = f"[{host}]"
     return f"http://{host}:{port}/"
@@ -178,6 +183,8 @@ def serve(
 
         from simulation.app.session import SHUTTING_DOWN
 
+        SHUTTING_DOWN.clear()
+
         class Server(uvicorn.Server):
             def handle_exit(self, sig, frame) -> None:
                 # stop the play loops first, so none is drawing when Solara closes its kernels
@@ -191,12 +198,13 @@ def serve(
         )
         server = Server(config)
         url = url_of(sock)
-        (announce or _print)(url)
+        if announce is None:
+            shared = sock.getsockname()[0] in WILDCARD_HOSTS
+            where = "; others on the network use this machine's address" if shared else ""
+            print(f"Serving the classroom app at {url}  (offline{where}; Ctrl+C to stop)")
+            sys.stdout.flush()
+        else:
+            announce(url)
         server.run(sockets=[sock])
     finally:
         sock.close()
-
-
-def _print(url: str) -> None:
-    print(f"Serving the classroom app at {url}  (offline; Ctrl+C to stop)", flush=True)
-    sys.stdout.flush()

@@ -468,11 +468,11 @@ def pressure_figure(model: AllianceModel) -> Figure:
 
 def caption(figures: RunningFigures, scenario: str | None = None) -> str:
     """One line of running figures, e.g. for the title of a slide frame."""
-    head = f"{scenario}: " if scenario else ""
+    head = f"{scenario}  \u00b7  " if scenario else ""
     return (
-        f"{head}month {figures.month} of {figures.horizon}  ·  pressure {figures.pressure:.2f}"
-        f"  ·  founded {figures.founded}  ·  dissolved {figures.dissolved}  ·  renewals: "
-        f"{figures.evolutionary} evolutionary, {figures.revolutionary} revolutionary"
+        f"{head}month {figures.month}/{figures.horizon}  \u00b7  pressure {figures.pressure:.2f}"
+        f"  \u00b7  founded {figures.founded}  \u00b7  dissolved {figures.dissolved}  \u00b7  "
+        f"renewals: {figures.evolutionary} evolutionary, {figures.revolutionary} revolutionary"
     )
 
 
@@ -508,5 +508,5 @@ class Slide:
         draw_phase_counts(self.counts, series, figures.horizon)
         draw_pressure(self.pressure, series, figures.horizon, figures.next_pressure)
         self.figure.suptitle(
-            caption(figures, scenario), fontsize=LABEL_SIZE, fontweight="bold", y=0.985
+            caption(figures, scenario), fontsize=TICK_SIZE, fontweight="bold", y=0.985
         )

@@ -74,6 +74,14 @@ def test_port_zero_picks_a_free_port_on_loopback():
         sock.close()
 
 
+def test_listening_everywhere_is_opened_on_loopback():
+    sock = serve.bind("0.0.0.0", 0)
+    try:
+        assert serve.url_of(sock).startswith("http://127.0.0.1:")
+    finally:
+        sock.close()
+
+
 def test_unknown_host_is_a_serve_error():
     with pytest.raises(ServeError, match="cannot serve on host"):
         serve.bind("no-such-host.invalid", 0)

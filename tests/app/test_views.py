@@ -150,7 +150,7 @@ def test_history_has_one_row_per_month(stepped_model):
 
 def test_caption_names_the_figures(stepped_model):
     text = views.caption(views.running_figures(stepped_model), "default")
-    assert text.startswith("default: month 30 of 240")
+    assert text.startswith("default  ·  month 30/240  ·  pressure 0.30")
     assert "revolutionary" in text
 
 
@@ -178,4 +178,4 @@ def test_slide_redraws_in_place(stepped_model):
     slide.draw(stepped_model, layout, "default")
     assert len(slide.figure.axes) == 3
     assert len(slide.counts.get_lines()) == len(views.PHASE_LABELS)
-    assert "month 30" in slide.figure.get_suptitle()
+    assert "month 30/240" in slide.figure.get_suptitle()
