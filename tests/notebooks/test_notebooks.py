@@ -45,7 +45,9 @@ def ids(path: Path) -> str:
 
 # --- how the notebooks are stored ---------------------------------------------------------
 def test_every_notebook_is_there():
-    assert [p.stem for p in PATHS] == list(EXPECTED)
+    # more notebooks are welcome (every one found is executed below); none may go missing
+    missing = set(EXPECTED) - {p.stem for p in PATHS}
+    assert not missing, f"notebooks missing from {NOTEBOOKS}: {sorted(missing)}"
 
 
 @pytest.mark.parametrize("path", PATHS, ids=ids)
