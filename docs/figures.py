@@ -8,15 +8,13 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from simulation import run  # noqa: E402
-from simulation.records import kaplan_meier  # noqa: E402
-
-PHASE_COLOURS = {"forming": "#E69F00", "founding": "#0072B2", "evolving": "#009E73",
-                 "transforming": "#D55E00"}
+from simulation import run
+from simulation.palette import PHASE_COLOURS
+from simulation.records import kaplan_meier
 
 
 def main() -> None:
@@ -28,21 +26,33 @@ def main() -> None:
     shock = series.step[series.pressure.diff() > 0.2].min() / 12
     left.axvline(shock, color="grey", ls=":", lw=1.5)
     left.text(shock + 0.2, left.get_ylim()[1] * 0.92, "pressure shock", color="grey")
-    left.set(title="Alliances in each phase (crisis scenario, one run)",
-             xlabel="years", ylabel="alliances")
+    left.set(
+        title="Alliances in each phase (crisis scenario, one run)",
+        xlabel="years",
+        ylabel="alliances",
+    )
     left.legend(frameon=False)
 
     for pressure, colour in ((0.2, "#009E73"), (0.5, "#E69F00"), (0.8, "#D55E00")):
         founded = pd.concat(
-            [run("default", seed=s, pressure=pressure).alliances.query("founded")
-             for s in range(4)]
+            [run("default", seed=s, pressure=pressure).alliances.query("founded") for s in range(4)]
         )
         times, survival = kaplan_meier(founded.duration, founded.event_observed)
-        right.step(np.r_[0, times] / 12, np.r_[1, survival], where="post", color=colour,
-                   lw=2.5, label=f"pressure {pressure}")
+        right.step(
+            np.r_[0, times] / 12,
+            np.r_[1, survival],
+            where="post",
+            color=colour,
+            lw=2.5,
+            label=f"pressure {pressure}",
+        )
     right.axhline(0.5, color="grey", lw=0.8, ls=":")
-    right.set(title="Survival of founded alliances (Kaplan-Meier, 4 runs each)",
-              xlabel="age (years)", ylabel="share still alive", ylim=(0, 1.02))
+    right.set(
+        title="Survival of founded alliances (Kaplan-Meier, 4 runs each)",
+        xlabel="age (years)",
+        ylabel="share still alive",
+        ylim=(0, 1.02),
+    )
     right.legend(frameon=False)
     out = Path(__file__).parent / "images" / "lifecycle.png"
     out.parent.mkdir(exist_ok=True)

@@ -128,6 +128,17 @@ class Results:
         lines.append(f"ends by cause: {ends}")
         return "\n".join(lines)
 
+    @classmethod
+    def concat(cls, parts: Iterable[Results]) -> Results:
+        """Stack the tables of several results (e.g. runs of a loop) into one."""
+        parts = list(parts)
+        if not parts:
+            raise ValueError("nothing to concatenate")
+        tables = {
+            name: pd.concat([getattr(p, name) for p in parts], ignore_index=True) for name in TABLES
+        }
+        return cls(provenance=parts[0].provenance, **tables)
+
     def __repr__(self) -> str:
         sizes = ", ".join(f"{n}: {len(t)} rows" for n, t in self.tables.items())
         return f"Results({sizes})"

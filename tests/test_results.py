@@ -124,3 +124,12 @@ def test_failed_save_leaves_nothing(results, tmp_path, monkeypatch):
 def test_load_refuses_a_folder_without_results(tmp_path):
     with pytest.raises(ConfigError, match="holds no results"):
         load(tmp_path)
+
+
+def test_concat_stacks_runs(results):
+    from simulation import Results
+
+    other = run("crisis", seed=5, n_organisations=80, steps=60)
+    both = Results.concat([results, other])
+    assert both.runs.run_id.tolist() == [results.runs.run_id[0], other.runs.run_id[0]]
+    assert len(both.alliances) == len(results.alliances) + len(other.alliances)

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from simulation import palette
 from simulation.analysis.data import parameter_label
 from simulation.analysis.summary import FIGURE_LABELS
 from simulation.records import END_CAUSES
@@ -46,12 +47,7 @@ OUTPUT_TITLES = {
     "transformations_per_alliance": "Transformations per alliance",
     "renewal_success_rate": "Renewal success",
 }
-PHASE_COLOURS = {
-    "forming": "#f4a261",
-    "founding": "#e9c46a",
-    "evolving": "#2a9d8f",
-    "transforming": "#264653",
-}
+PHASE_COLOURS = palette.PHASE_COLOURS
 
 
 def save_figure(

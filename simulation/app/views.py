@@ -22,6 +22,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from scipy.spatial import cKDTree
 
+from simulation import palette
 from simulation.model import AllianceModel
 from simulation.params import Params
 from simulation.records import TIMESERIES_COLUMNS
@@ -30,9 +31,9 @@ from simulation.scenarios import get_scenario
 #: The four living phases, in lifecycle order (index = the model's phase code).
 PHASE_LABELS: tuple[str, ...] = ("forming", "founding", "evolving", "transforming")
 #: One colour per phase, distinguishable with every common colour-vision deficiency.
-PHASE_COLOURS: tuple[str, ...] = ("#E69F00", "#0072B2", "#009E73", "#CC3311")
+PHASE_COLOURS: tuple[str, ...] = tuple(palette.PHASE_COLOURS[p] for p in PHASE_LABELS)
 #: Organisations in no alliance.
-UNALLIED_COLOUR = "#BBBBBB"
+UNALLIED_COLOUR = palette.UNALLIED_COLOUR
 UNALLIED_LABEL = "in no alliance"
 #: Second channel for the network: a marker shape per phase.
 PHASE_MARKERS: tuple[str, ...] = ("o", "s", "D", "^")
