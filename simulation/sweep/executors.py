@@ -46,6 +46,10 @@ Finished = tuple[list[RunTask], list[Outcome]]
 
 #: Chunks kept in flight per worker: one running, one queued so no worker waits.
 IN_FLIGHT_PER_WORKER = 2
+DIED = (
+    "(a worker process died: out of memory, killed, or a script that starts a sweep "
+    "without `if __name__ == '__main__':`)"
+)
 #: How often (s) a remote Dask cluster is asked how many worker threads it has.
 RECHECK_SECONDS = 5.0
 
@@ -117,7 +121,7 @@ class PoolExecutor:
                 except BrokenProcessPool as exc:
                     # A worker died (out of memory, killed): its chunk and the others in
                     # flight are recorded as failed and retried on the next start.
-                    outcomes = lost_chunk(chunk, exc)
+                    outcomes = lost_chunk(chunk, BrokenProcessPool(f"{exc} {DIED}"))
                     if pool is self.pool:
                         self.pool.shutdown(wait=False, cancel_futures=True)
                         self.pool = self._new_pool()

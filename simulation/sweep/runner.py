@@ -115,6 +115,10 @@ def run_experiment(
         scheduler: address of a Dask scheduler (``dask`` only); a LocalCluster if None.
         progress: show a progress bar on stderr when it is a terminal.
 
+    With ``workers > 1`` the worker processes are not forks of the caller, so a script that
+    calls this must do it under ``if __name__ == "__main__":``, as with any such pool
+    (notebooks and the ``alliances`` command need nothing).
+
     Returns:
         A :class:`SweepSummary`; ``summary.ok`` is False if some run failed.
 
