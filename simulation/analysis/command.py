@@ -38,5 +38,28 @@ def main_report(args: argparse.Namespace) -> int:
     if args.by:
         by = [name.strip() for item in args.by for name in item.split(",") if name.strip()]
     path = write_report(args.folder, args.out, by=by)
+    print(headline(path.parent / "summary.csv"))
     print(f"report written to {path}")
     return 0
+
+
+#: Columns of summary.csv printed on the terminal, with their headings.
+HEADLINE = {
+    "setting": "setting",
+    "runs": "runs",
+    "alliances_founded": "founded",
+    "survival_rate": "alive at horizon",
+    "survival_72": "alive at 72 months",
+    "median_lifespan": "median lifespan (months)",
+    "transformation_rate": "transformations per year",
+    "renewal_success_rate": "renewal success",
+}
+
+
+def headline(summary_csv) -> str:
+    """A few columns of the report's summary table, for the terminal."""
+    import pandas as pd
+
+    table = pd.read_csv(summary_csv)
+    table = table[[c for c in HEADLINE if c in table.columns]].rename(columns=HEADLINE)
+    return table.to_string(index=False, float_format=lambda x: f"{x:.2f}", na_rep="-")
