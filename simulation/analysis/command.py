@@ -7,6 +7,7 @@ The module stays light at import (no matplotlib, lifelines or SALib) so that
 from __future__ import annotations
 
 import argparse
+import os
 
 
 def configure_report(parser: argparse.ArgumentParser) -> None:
@@ -38,7 +39,9 @@ def main_report(args: argparse.Namespace) -> int:
     if args.by:
         by = [name.strip() for item in args.by for name in item.split(",") if name.strip()]
     path = write_report(args.folder, args.out, by=by)
-    print(headline(path.parent / "summary.csv"))
+    summary = path.parent / "summary.csv"
+    if summary.exists():
+        print(headline(summary))
     print(f"report written to {path}")
     return 0
 
@@ -56,7 +59,7 @@ HEADLINE = {
 }
 
 
-def headline(summary_csv) -> str:
+def headline(summary_csv: str | os.PathLike) -> str:
     """A few columns of the report's summary table, for the terminal."""
     import pandas as pd
 
