@@ -21,7 +21,9 @@ Run: ``.venv/bin/python benchmarks/bench_sweep.py [--quick] [--repeats 2]``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -46,17 +48,29 @@ def design(name: str, size: dict, runs: int, seed: int = 1):
     })  # fmt: skip
 
 
-def timed_sweep(the_design, workers: int, executor: str = "local", repeats: int = 1) -> float:
-    """Seconds for a whole sweep into a fresh folder (best of ``repeats``)."""
-    best = float("inf")
-    for _ in range(repeats):
-        with tempfile.TemporaryDirectory() as folder:
-            start = time.perf_counter()
-            summary = run_experiment(the_design, Path(folder) / "out", workers=workers,
-                                     executor=executor)  # fmt: skip
-            best = min(best, time.perf_counter() - start)
-        assert summary.ok and summary.completed == the_design.n_runs
-    return best
+def timed_sweep(the_design, workers: int, executor: str = "local", scheduler=None) -> float:
+    """Seconds for a whole sweep into a fresh folder."""
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        summary = run_experiment(the_design, Path(folder) / "out", workers=workers,
+                                 executor=executor, scheduler=scheduler)  # fmt: skip
+        seconds = time.perf_counter() - start
+    assert summary.ok and summary.completed == the_design.n_runs
+    return seconds
+
+
+@contextlib.contextmanager
+def running_cluster(workers: int):
+    """A LocalCluster kept up while the block runs; yields its scheduler address."""
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                     dashboard_address=None, silence_logs=logging.ERROR) as cluster,
+        Client(cluster) as client,
+    ):  # fmt: skip
+        client.run(lambda: __import__("simulation.sweep.worker"))  # warm the workers
+        yield cluster.scheduler_address
 
 
 SPIN = "x = 0\nfor i in range(15_000_000): x += i"
@@ -123,7 +137,7 @@ def main() -> int:
     rep = args.repeats
     print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
           "(other work on the machine lowers the ratios)")  # fmt: skip
-    big_runs, tiny_runs, dask_runs = (8, 120, 8) if args.quick else (24, 400, 24)
+    big_runs, tiny_runs, dask_runs = (8, 120, 8) if args.quick else (24, 400, 48)
     memory_sizes = (50, 200) if args.quick else (100, 400, 1600)
     report: dict[str, float] = {}
 
@@ -153,8 +167,13 @@ def main() -> int:
     report |= {"pool_2_workers_s": pool, "dask_2_workers_s": dask,
                "dask_vs_pool": pool / dask}  # fmt: skip
     print(f"Dask LocalCluster vs local pool ({mid.n_runs} default-size runs, 2 workers): "
-          f"pool {pool:.1f} s, dask {dask:.1f} s (cluster start included) "
+          f"pool {pool:.1f} s, dask {dask:.1f} s, cluster start and stop included "
           f"-> {pool / dask:.2f}x (goal >= 0.9x)")  # fmt: skip
+    with running_cluster(2) as address:
+        on_cluster = min(timed_sweep(mid, 2, "dask", scheduler=address) for _ in range(rep))
+    report |= {"dask_running_s": on_cluster, "dask_running_vs_pool": pool / on_cluster}
+    print(f"  on an already running LocalCluster (as on a cluster; tables sent back): "
+          f"{on_cluster:.1f} s -> {pool / on_cluster:.2f}x")  # fmt: skip
     print(f"one-off forkserver start per invocation: {report['cold_start_s']:.2f} s")
 
     peaks = {runs: peak_memory(runs) for runs in memory_sizes}
