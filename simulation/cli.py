@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import shutil
 import sys
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from simulation.errors import AllianceError, ConfigError, ParameterError
+from simulation.errors import AllianceError, ConfigError, OutputError, ParameterError
 
 #: Subcommands implemented elsewhere: name -> (module, help line).
 DELEGATED = {
@@ -59,7 +60,9 @@ def read_config(path: str) -> dict[str, Any]:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from simulation.results import prepare_folder
     from simulation.runner import run
+    from simulation.scenarios import get_scenario
 
     overrides: dict[str, Any] = {}
     scenario = args.scenario
@@ -74,8 +77,22 @@ def _cmd_run(args: argparse.Namespace) -> int:
         overrides["steps"] = args.steps
     seed = args.seed if args.seed is not None else overrides.pop("seed", 0)
     overrides.pop("seed", None)
-    results = run(scenario or "default", seed=seed, progress=True, **overrides)
-    out = results.save(args.out, format=args.format)
+    scenario = scenario or "default"
+    get_scenario(scenario).params(**overrides, seed=seed)  # bad input fails before any I/O
+    out = Path(args.out)
+    if out.exists() and out.is_dir() and any(out.iterdir()):
+        # Results.save adds parts to a folder (that is how sweeps grow); a single run from
+        # the command line gets a folder of its own, so two runs are never mixed by accident.
+        raise OutputError(f"output folder '{out}' is not empty; choose a new folder")
+    created = not out.exists()
+    prepare_folder(out)  # an unwritable folder fails before the simulation, not after
+    try:
+        results = run(scenario, seed=seed, progress=True, **overrides)
+        results.save(out, format=args.format)
+    except BaseException:
+        if created:
+            shutil.rmtree(out, ignore_errors=True)
+        raise
     print(results.summary())
     print(f"tables written to {out}/ ({args.format})")
     return 0

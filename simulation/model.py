@@ -47,8 +47,6 @@ TOO_SMALL = {
     EVOLVING: "lack_of_results",
     TRANSFORMING: "transformation_failed",
 }
-#: Commitment of founders and of members who join.
-START_COMMITMENT = 0.6
 
 
 class AllianceModel(mesa.Model):
@@ -153,6 +151,8 @@ class AllianceModel(mesa.Model):
             self._join(alliance, orgs, commitment)
         for rows, reason in outcome.exits:
             self._leave(rows, reason)
+        if outcome.joins or outcome.exits:
+            world.refresh()  # transitions read the sizes (founding size, dissolution)
         for alliance, to_phase, cause in outcome.transitions:
             self.transition(alliance, to_phase, cause)
         world.refresh()
@@ -169,7 +169,7 @@ class AllianceModel(mesa.Model):
             return
         mission = world.population.values[members].mean(axis=0)
         a = world.alliances.new(self.steps, initiator, mission, is_open)
-        world.members.add(a, members, START_COMMITMENT, self.steps, founder=True)
+        world.members.add(a, members, forming.FOUNDER_COMMITMENT, self.steps, founder=True)
         world.load[members] += 1
         world.alliances.n_founders[a] = members.shape[0]
         world.alliances.peak_size[a] = members.shape[0]
@@ -197,11 +197,14 @@ class AllianceModel(mesa.Model):
         world.members.end(rows, self.steps, reason)
         if self.params.betrayal > 0:
             leavers = world.members.org[rows]
-            groups = groups_of(world, world.members.alliance[rows])
-            # pair every remaining member of each alliance with its leaver
-            stay = groups.org
-            left_org = leavers[groups.group]
-            slots = world.trust.ensure(stay, left_org)
+            left_from = world.members.alliance[rows]
+            groups = groups_of(world, np.unique(left_from))
+            # Pair every leaver with every member who stays in the alliance it left.
+            where = np.searchsorted(groups.ids, left_from)
+            count = groups.size[where]
+            offset = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+            stayers = groups.org[np.repeat(groups.start[where], count) + offset]
+            slots = world.trust.ensure(stayers, np.repeat(leavers, count))
             world.trust.lower(slots, self.params.betrayal)
 
     def transition(self, alliance: int, to_phase: int, cause: str) -> None:

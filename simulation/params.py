@@ -11,9 +11,12 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
+
+import numpy as np
 
 from simulation.errors import ParameterError
 from simulation.schedules import schedule_from_value, schedule_to_json
@@ -168,7 +171,12 @@ class Params:
         3, 1, 20, "organisations", "Partners an initiator invites at the start (C5).", "forming"
     )
     stranger_share: float = _p(
-        0.2, 0.0, 1.0, "share", "Share of invitations that go to strangers (C4).", "forming"
+        0.2,
+        0.0,
+        1.0,
+        "share",
+        "How many strangers an inviter considers (0.2: six) (C4).",
+        "forming",
     )
     forming_care: float = _p(
         0.5,
@@ -429,14 +437,13 @@ def _check(f: dataclasses.Field, value: Any) -> Any:
         if value not in options:
             raise ParameterError(f"{name} must be one of {', '.join(options)}, got {value!r}")
         return value
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
         kind = "a whole number" if isinstance(default, int) else "a number"
         raise ParameterError(f"{name} must be {kind}, got {value!r}")
     if isinstance(default, int):
-        if isinstance(value, float):
-            if not value.is_integer():
-                raise ParameterError(f"{name} must be a whole number, got {value!r}")
-            value = int(value)
+        if not isinstance(value, numbers.Integral) and not float(value).is_integer():
+            raise ParameterError(f"{name} must be a whole number, got {value!r}")
+        value = int(value)
     else:
         value = float(value)
         if value != value:  # NaN

@@ -184,7 +184,7 @@ def run_summary(alliances: pd.DataFrame, horizon: int) -> dict[str, float | int]
         if n_founded and horizon >= 72
         else float("nan"),
         "ended_within_72": float(((duration <= 72) & observed).sum() / max(observed.sum(), 1))
-        if n_founded
+        if n_founded and horizon >= 72
         else float("nan"),
         "median_lifespan": kaplan_meier_median(duration, observed) if n_founded else float("nan"),
         "transformations": transformations,

@@ -112,10 +112,11 @@ class Results:
         lines.append(head)
         founded = int(runs["alliances_founded"].sum())
         lines.append(f"alliances started {int(runs['alliances_started'].sum())}, founded {founded}")
-        lines.append(
-            f"survival at the horizon {_pct(runs['survival_rate'].mean())}, "
-            f"median lifespan {_months(_median(runs['median_lifespan']))}"
-        )
+        if founded:
+            lines.append(
+                f"survival at the horizon {_pct(runs['survival_rate'].mean())}, "
+                f"median lifespan {_months(_median(runs['median_lifespan']))}"
+            )
         lines.append(
             f"transformations {int(runs['transformations'].sum())} "
             f"({runs['transformations_per_alliance'].mean():.2f} per founded alliance, "
@@ -181,6 +182,8 @@ def results_from_model(model: Any, scenario: str = "custom") -> Results:
             "scenario": "string",
             "git_commit": "string",
             "package_version": "string",
+            "pressure_schedule": "string",
+            "arrangement": "string",
         }
     )
     prov = prov | {
@@ -263,7 +266,7 @@ def read_table(folder: str | os.PathLike, name: str) -> pd.DataFrame:
         return frame
     csv = root / f"{name}.csv"
     if csv.exists():
-        frame = pd.read_csv(csv, keep_default_na=True)
+        frame = pd.read_csv(csv, keep_default_na=True, float_precision="round_trip")
         types = TABLE_TYPES.get(name, {})
         if name == "runs":
             types = {

@@ -77,6 +77,8 @@ SCENARIOS: dict[str, Scenario] = {
 
 def get_scenario(name: str) -> Scenario:
     """The scenario called ``name``, or a one-line error suggesting the nearest name."""
+    if not isinstance(name, str):
+        raise ParameterError(f"scenario must be a name (text), got {name!r}")
     try:
         return SCENARIOS[name]
     except KeyError:

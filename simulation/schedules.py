@@ -147,7 +147,13 @@ def component_from_mapping(spec: Any) -> Any:
                 f"pressure_schedule: {kind}.{name} = {value} is out of range [{low}, {high}]"
             )
         spec[name] = int(value) if wants_int else float(value)
-    return cls(**spec)
+    component = cls(**spec)
+    if isinstance(component, Ramp) and component.end < component.start:
+        raise ParameterError(
+            f"pressure_schedule: ramp.end ({component.end}) is before ramp.start "
+            f"({component.start})"
+        )
+    return component
 
 
 def schedule_from_value(value: Any) -> tuple:

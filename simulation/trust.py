@@ -139,12 +139,6 @@ class TrustStore(_Columns):
         offset = np.arange(owner.shape[0]) - np.repeat(np.cumsum(counts) - counts, counts)
         return owner, self._sorted_keys[np.repeat(lo, counts) + offset] % self.n
 
-    def known(self, org: int) -> np.ndarray:
-        """Organisations that ``org`` has a trust record for."""
-        lo = np.searchsorted(self._sorted_keys, org * self.n)
-        hi = np.searchsorted(self._sorted_keys, (org + 1) * self.n)
-        return self._sorted_keys[lo:hi] % self.n
-
 
 class Memberships(_Columns):
     """One row per membership spell: alliance, organisation, commitment, joined, left.

@@ -124,3 +124,20 @@ def test_help_is_quick_and_lists_commands():
     assert result.returncode == 0
     for command in ("run", "params", "scenarios", "sweep", "report", "demo", "animate"):
         assert command in result.stdout
+
+
+def test_non_text_scenario_in_config(tmp_path, capsys):
+    config = tmp_path / "c.toml"
+    config.write_text("scenario = 5\n")
+    assert main(["run", "--config", str(config), "--out", str(tmp_path / "x")]) == 2
+    assert "scenario must be a name" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
+
+
+def test_run_refuses_a_folder_holding_other_results(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", *SMALL, "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["run", *SMALL, "--seed", "2", "--out", str(out)]) == 2
+    assert "is not empty" in capsys.readouterr().err
+    assert len(pd.read_parquet(out / "runs")) == 1

@@ -53,6 +53,7 @@ def test_defaults_validate_and_are_frozen():
         ({"pressure_schedule": [{"kind": "shock", "at": 10, "bogus": 1}]}, "has no field"),
         ({"pressure_schedule": [{"kind": "ramp", "size": 3}]}, "out of range"),
         ({"pressure_schedule": 5}, "must be a list"),
+        ({"pressure_schedule": [{"kind": "ramp", "start": 50, "end": 10}]}, "is before"),
     ],
 )
 def test_bad_values_name_the_problem(mapping, message):
@@ -69,8 +70,13 @@ def test_replace_validates_again():
         params.replace(pressure=7)
 
 
-def test_integers_given_as_floats_are_accepted():
+def test_integers_given_as_floats_and_numpy_scalars_are_accepted():
     assert Params.from_mapping({"steps": 120.0}).steps == 120
+    params = Params(n_organisations=np.int64(40), pressure=np.float32(0.5))
+    assert params.n_organisations == 40 and type(params.n_organisations) is int
+    assert params.pressure == 0.5 and type(params.pressure) is float
+    with pytest.raises(ParameterError):
+        Params(capacity=np.bool_(True))
 
 
 def test_every_scenario_is_valid_and_described():

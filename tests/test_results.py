@@ -86,9 +86,7 @@ def test_save_and_load_round_trip(results, tmp_path, fmt):
     results.save(tmp_path, format=fmt)
     back = load(tmp_path)
     for name in ("alliances", "events", "timeseries", "memberships", "runs"):
-        pd.testing.assert_frame_equal(
-            back.tables[name], results.tables[name], check_dtype=(fmt == "parquet")
-        )
+        pd.testing.assert_frame_equal(back.tables[name], results.tables[name], check_exact=True)
     assert back.provenance["seed"] == 4
 
 

@@ -12,7 +12,8 @@ def test_unknown_pairs_read_as_baseline_and_are_added_on_demand():
     assert len(store) == 2 and np.allclose(store.value[slots], [0.5, 0.7])
     assert store.get(np.array([3]), np.array([4]))[0] == 0.7
     assert store.get(np.array([4]), np.array([3]))[0] == 0.2  # directed
-    assert store.known(0).tolist() == [1]
+    owner, partner = store.known_many(np.array([0, 3, 2]))
+    assert owner.tolist() == [0, 1] and partner.tolist() == [1, 4]
 
 
 def test_trust_falls_faster_than_it_rises():

@@ -138,7 +138,7 @@ def animate(
                 total=params.steps + 1,
                 desc=f"animate {scenario}",
                 unit="month",
-                disable=not progress,
+                disable=None if progress else True,  # None: quiet when not on a terminal
             ) as bar,
         ):
             while True:
