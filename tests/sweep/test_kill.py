@@ -98,6 +98,7 @@ def check_complete(out: Path, reference: Path) -> None:
         pd.testing.assert_frame_equal(
             got.sort_values(keys).reset_index(drop=True),
             want.sort_values(keys).reset_index(drop=True),
+            check_exact=True,
         )
 
 

@@ -131,7 +131,7 @@ def test_rerunning_skips_finished_runs_and_redoes_unfinished_ones(
     assert not list(out.rglob(".*.tmp-*"))
     assert part_files(out) == before
     for table in TABLES:
-        pd.testing.assert_frame_equal(read_sorted(out, table), reference[table])
+        pd.testing.assert_frame_equal(read_sorted(out, table), reference[table], check_exact=True)
     runs = pd.read_parquet(out / "runs")
     assert runs["run_id"].is_unique and len(runs) == 6
 
@@ -219,7 +219,9 @@ def test_one_and_two_local_workers_give_identical_datasets(
     summary = run_experiment(path, two, workers=2)
     assert summary.ok and summary.workers == 2
     for table in TABLES:
-        pd.testing.assert_frame_equal(read_sorted(one, table), read_sorted(two, table))
+        pd.testing.assert_frame_equal(
+            read_sorted(one, table), read_sorted(two, table), check_exact=True
+        )
     assert part_files(one) == part_files(two)  # the very bytes
 
 
@@ -233,7 +235,9 @@ def test_dask_gives_the_same_dataset_as_the_local_pool(
     summary = run_experiment(path, dask, workers=2, executor="dask")
     assert summary.ok and summary.executor == "dask" and summary.completed == 6
     for table in TABLES:
-        pd.testing.assert_frame_equal(read_sorted(local, table), read_sorted(dask, table))
+        pd.testing.assert_frame_equal(
+            read_sorted(local, table), read_sorted(dask, table), check_exact=True
+        )
     assert part_files(local) == part_files(dask)
 
 
@@ -361,5 +365,5 @@ def test_on_a_dask_scheduler_the_tables_come_back_to_be_written(
     assert summary.ok and summary.workers == 2 and summary.completed == 6
     for table in TABLES:
         pd.testing.assert_frame_equal(
-            read_sorted(local, table), read_sorted(tmp_path / "remote", table)
+            read_sorted(local, table), read_sorted(tmp_path / "remote", table), check_exact=True
         )
