@@ -72,17 +72,10 @@ def kaplan_meier(
         columns, ``setting``, ``time``, ``survival``, ``ci_lower``, ``ci_upper``,
         ``at_risk``, ``events`` (dissolutions at that age) and ``censored``.
     """
-    from lifelines import KaplanMeierFitter
-
     founded, names = founded_alliances(source, by, max_levels)
     frames = []
     for keys, group in _groups(founded, names):
-        fitter = KaplanMeierFitter(alpha=alpha)
-        fitter.fit(
-            group["duration"].to_numpy(dtype=float),
-            group["event_observed"].to_numpy(dtype=bool),
-            label="km",
-        )
+        fitter = _fit(group, alpha)
         table = fitter.event_table
         bands = fitter.confidence_interval_
         frame = pd.DataFrame(
@@ -130,18 +123,12 @@ def median_survival(
         One row per setting: grouping columns, ``setting``, ``alliances``, ``events``,
         ``median``, ``ci_lower``, ``ci_upper`` (months) and ``reached``.
     """
-    from lifelines import KaplanMeierFitter
     from lifelines.utils import median_survival_times
 
     founded, names = founded_alliances(source, by, max_levels)
     rows = []
     for keys, group in _groups(founded, names):
-        fitter = KaplanMeierFitter(alpha=alpha)
-        fitter.fit(
-            group["duration"].to_numpy(dtype=float),
-            group["event_observed"].to_numpy(dtype=bool),
-            label="km",
-        )
+        fitter = _fit(group, alpha)
         median = float(fitter.median_survival_time_)
         bounds = median_survival_times(fitter.confidence_interval_)
         low, high = (float(x) for x in np.asarray(bounds, dtype=float).ravel()[:2])
@@ -248,3 +235,15 @@ def hazard_by_age(
     if not frames:
         return pd.DataFrame(columns=columns)
     return pd.concat(frames, ignore_index=True)[columns]
+
+
+def _fit(group: pd.DataFrame, alpha: float):
+    """A lifelines Kaplan-Meier fit of one group of alliances."""
+    from lifelines import KaplanMeierFitter
+
+    fitter = KaplanMeierFitter(alpha=alpha)
+    return fitter.fit(
+        group["duration"].to_numpy(dtype=float),
+        group["event_observed"].to_numpy(dtype=bool),
+        label="km",
+    )
