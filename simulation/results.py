@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 
 from simulation import provenance
 from simulation.errors import ConfigError, OutputError
-from simulation.params import PARAMETER_NAMES, Params
+from simulation.params import Params
 from simulation.records import END_CAUSES, TABLE_TYPES, run_summary
 
 TABLES: tuple[str, ...] = ("runs", "alliances", "events", "timeseries", "memberships")
@@ -305,4 +305,4 @@ def load(path: str | os.PathLike) -> Results:
     return Results(provenance=read_provenance(root), **frames)
 
 
-__all__ = ["PARAMETER_NAMES", "TABLES", "Results", "load", "results_from_model"]
+__all__ = ["TABLES", "Results", "load", "results_from_model"]
