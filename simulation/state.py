@@ -32,7 +32,7 @@ ALLOWED: frozenset[tuple[int, int]] = frozenset(
     | {(phase, DISSOLVED) for phase in (FORMING, FOUNDING, EVOLVING, TRANSFORMING)}
 )
 
-# Alliance fields: name -> (dtype, fill value, per-alliance shape suffix key or None)
+# Per-alliance scalar fields: name -> (dtype, value of a new alliance).
 _FIELDS: dict[str, tuple[type, object]] = {
     "phase": (np.int8, FORMING),
     "born": (np.int64, 0),
