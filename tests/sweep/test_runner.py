@@ -225,9 +225,7 @@ def _serial_in_chunks(kind, workers, scheduler):
     return executor
 
 
-def test_rerunning_redoes_runs_that_are_missing(
-    tmp_path, write_experiment, part_files, drop_runs
-):
+def test_rerunning_redoes_runs_that_are_missing(tmp_path, write_experiment, part_files, drop_runs):
     path = write_experiment()
     out = tmp_path / "out"
     run_experiment(path, out)
