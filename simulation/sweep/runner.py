@@ -217,7 +217,7 @@ def _execute(
         fail=tuple(p.strip() for p in os.environ.get(FAIL_ENV, "").split(",") if p.strip()),
         parent=os.getpid(),
     )
-    size = 1 if executor.workers == 1 else chunk_size(design, executor.workers, len(pending))
+    size = chunk_size(design, executor.workers, len(pending))
     bar = progress_bar(progress, total=design.n_runs, initial=summary.skipped, desc=design.name)
     cancel = True
     try:
