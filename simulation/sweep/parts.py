@@ -43,10 +43,10 @@ CHUNK = "c-"
 FINAL = "part-0"
 #: Groups of one level merged into one of the next level.
 FANIN = 16
-#: Groups larger than this (bytes on disk, all tables) are not merged further during a
-#: sweep, and a sweep larger than FINAL_BYTES is not merged into one part at the end.
+#: Most bytes on disk (all tables) one merge reads, and a sweep's most bytes merged into
+#: one part per table at the end (so a merge holds a bounded amount in memory).
 GROUP_BYTES = 64 * 2**20
-FINAL_BYTES = 256 * 2**20
+FINAL_BYTES = 128 * 2**20
 TABLE_ORDER = ("memberships", "events", "timeseries", "alliances", "runs")
 _MAGIC = b"ALJ1"
 _HEAD = struct.Struct("<4sIQI")  # magic, header length, body length, crc32 of both
@@ -287,36 +287,52 @@ def finish_merge(root: Path, journal: Path) -> None:
 
 
 def compact(root: Path, final: bool = False) -> int:
-    """Merge groups: ``FANIN`` of a level into the next; with ``final``, all into ``part-0``.
+    """Merge groups: up to ``FANIN`` of a level into one of the next level.
+
+    A merge reads at most ``GROUP_BYTES`` of parts; groups of half that size or more are
+    left as they are. With ``final`` (the sweep has ended) every group is merged into
+    ``part-0``, rows in run order, if they hold at most ``FINAL_BYTES``; a larger sweep
+    keeps its merged groups, each level folded into as few as the size allows.
 
     Returns:
         The number of merges done.
     """
     tables = table_dirs(root)
+    sizes = {g: group_bytes(root, g, tables) for g in groups(root)}
     if final:
-        present = groups(root)
-        if present in ([], [FINAL]):
+        if not sizes or list(sizes) == [FINAL]:
             return 0
-        total = sum(group_bytes(root, g, tables) for g in present)
-        if total <= FINAL_BYTES:
-            merge(root, present, FINAL, sort=True)
+        if sum(sizes.values()) <= FINAL_BYTES:
+            merge(root, list(sizes), FINAL, sort=True)
             return 1
     done = 0
-    while True:
-        by_level: dict[int, list[str]] = {}
-        for group in groups(root):
-            if group != FINAL and group_bytes(root, group, tables) < GROUP_BYTES:
-                by_level.setdefault(level(group), []).append(group)
-        full = [(lv, gs) for lv, gs in sorted(by_level.items()) if len(gs) >= FANIN]
-        if not full and not (final and any(len(gs) > 1 for gs in by_level.values())):
-            return done
-        if full:
-            lv, members = full[0]
-            members = members[:FANIN]
-        else:  # at the end: fold what is left of each level
-            lv, members = next((lv, gs) for lv, gs in sorted(by_level.items()) if len(gs) > 1)
-        merge(root, members, f"m{lv + 1}-{new_token()}")
+    while (batch := _next_merge(sizes, final)) is not None:
+        members, lv = batch
+        name = f"m{lv + 1}-{new_token()}"
+        merge(root, members, name)
+        for member in members:
+            sizes.pop(member)
+        sizes[name] = group_bytes(root, name, tables)
         done += 1
+    return done
+
+
+def _next_merge(sizes: Mapping[str, int], final: bool) -> tuple[list[str], int] | None:
+    """The groups to merge next and their level, or None."""
+    by_level: dict[int, list[tuple[str, int]]] = {}
+    for group, size in sorted(sizes.items()):
+        if group != FINAL and size < GROUP_BYTES // 2:
+            by_level.setdefault(level(group), []).append((group, size))
+    for lv, members in sorted(by_level.items()):
+        if len(members) >= FANIN or (final and len(members) > 1):
+            chosen, total = [], 0
+            for group, size in members:
+                if len(chosen) == FANIN or (chosen and total + size > GROUP_BYTES):
+                    break
+                chosen.append(group)
+                total += size
+            return chosen, lv
+    return None
 
 
 def recover(root: Path) -> list[str]:

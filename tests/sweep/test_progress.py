@@ -65,7 +65,9 @@ def test_a_sweep_in_a_real_kernel_shows_a_progress_widget(tmp_path, monkeypatch)
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
     NotebookClient(notebook, kernel_name="python3", timeout=120, startup_timeout=120).execute()
     outputs = notebook.cells[0].outputs
-    widgets = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    widgets = [
+        o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+    ]
     assert widgets, json.dumps(outputs)[:2000]
     printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     assert "True" in printed

@@ -496,3 +496,29 @@ def test_on_a_dask_scheduler_the_tables_come_back_to_be_written(
         pd.testing.assert_frame_equal(
             read_sorted(local, table), read_sorted(tmp_path / "remote", table), check_exact=True
         )
+
+
+def test_a_sweep_too_large_for_one_part_keeps_merged_parts(tmp_path, write_experiment, monkeypatch):
+    from simulation.sweep import parts
+
+    monkeypatch.setattr(parts, "FANIN", 4)
+    monkeypatch.setattr(parts, "FINAL_BYTES", 0)  # as if the sweep held more than that
+    monkeypatch.setattr("simulation.sweep.runner.chunk_size", lambda *a: 1)
+    text = (
+        'name = "big"\nsteps = 3\nreplications = 10\nseed = 6\n[fixed]\nn_organisations = 8\n'
+        "[vary]\npressure = [0.2, 0.8]\n"
+    )
+    path = write_experiment(text)
+    out, reference = tmp_path / "out", tmp_path / "reference"
+    assert run_experiment(path, out).ok
+    names = sorted(p.name for p in (out / "runs").iterdir())
+    # 20 chunks: merged 4 at a time (5 groups of level 1), folded at the end into one
+    # group of level 2 and one of level 1 (the fold reads at most FANIN groups)
+    assert [n.split("-")[0] for n in names] == ["m1", "m2"]
+    monkeypatch.undo()
+    assert run_experiment(path, reference).ok
+    loaded, expected = simulation.load(out), simulation.load(reference)
+    for table in TABLES:  # in run order all the same
+        pd.testing.assert_frame_equal(
+            loaded.tables[table], expected.tables[table], check_exact=True
+        )
