@@ -267,10 +267,16 @@ def read_table(folder: str | os.PathLike, name: str) -> pd.DataFrame:
     root = Path(folder)
     parts = root / name
     if parts.is_dir():
-        files = sorted(p for p in parts.glob("*.parquet") if not p.name.startswith("."))
+        for attempt in range(5):  # a running sweep may merge a part away meanwhile
+            files = sorted(p for p in parts.glob("*.parquet") if not p.name.startswith("."))
+            try:
+                tables = [pq.read_table(f) for f in files]
+                break
+            except FileNotFoundError:
+                if attempt == 4:
+                    raise
         if not files:
             return pd.DataFrame()
-        tables = [pq.read_table(f) for f in files]
         if len(tables) == 1:
             return tables[0].to_pandas()
         from simulation.sweep.parts import concat, sort_runs

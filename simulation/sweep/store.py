@@ -16,6 +16,8 @@ run; the next start turns journals into parts. The number of files does not grow
 number of runs: chunks are merged as the sweep goes and into one part per table when it
 ends (see :mod:`simulation.sweep.parts`). Provenance is stored once, in
 ``experiment.json``; the ``runs`` table has the package version and git commit of each run.
+A reader of a sweep that is still running sees the finished chunks; for a moment while two
+parts are merged it may see their rows twice. Read a finished sweep for exact tables.
 
 ``experiment.json`` holds: ``format``, ``name``, ``description``, ``scenario``,
 ``fingerprint`` (hash of the normalised experiment; a folder with another fingerprint is
