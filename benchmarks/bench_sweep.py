@@ -236,7 +236,7 @@ def main() -> int:
         report |= warm(rep, quick=args.quick)
     report["load_average_end"] = os.getloadavg()[0]
     print(f"load average at the end: {report['load_average_end']:.1f}")
-    out = Path(__file__).parent / "results" / "sweep.json"
+    out = Path(__file__).parent / "results" / f"sweep{'-' + args.only if args.only else ''}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
     return 0
