@@ -206,7 +206,10 @@ def newcomers(
         if proposing.shape[0]:
             owner, known = world.trust.known_many(groups.org[proposing])
             trusted = world.trust.get(groups.org[proposing][owner], known) >= p.referral_trust
-            owner, known = owner[trusted & free[known]], known[trusted & free[known]]
+            # Co-members are trusted acquaintances too, but proposing them admits nobody.
+            outside = ~world.members.contains(closed[groups.group[proposing[owner]]], known)
+            keep = trusted & free[known] & outside
+            owner, known = owner[keep], known[keep]
             # each proposing member proposes one trusted acquaintance at random
             order = rng.permutation(owner.shape[0])
             owner, known = owner[order], known[order]
