@@ -45,7 +45,7 @@ def make_world(
     params: Params | None = None,
     need=None,
     velocity=None,
-    pressure: float | None = None,
+    pressure: float = 0.0,
     step: int = 10,
 ) -> World:
     """A world of hand-made organisations, with no alliances yet.
@@ -59,7 +59,7 @@ def make_world(
         params: default: two value and capability dimensions, no results noise.
         need, velocity: the societal need and its velocity (default: the values' centre,
             not moving).
-        pressure: pressure now.
+        pressure: pressure now (default calm: budgets are the full attention).
         step: the current month.
     """
     values = np.asarray(values, dtype=float)
@@ -91,8 +91,7 @@ def make_world(
         environment.need = np.asarray(need, dtype=float)
     if velocity is not None:
         environment.velocity = np.asarray(velocity, dtype=float)
-    if pressure is not None:
-        environment.pressure = pressure
+    environment.pressure = pressure
     world = World(
         params=params,
         population=population,
