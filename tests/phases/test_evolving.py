@@ -36,11 +36,7 @@ def test_complementary_capabilities_produce_more_only_with_interdependence(rng):
 def test_without_interdependence_the_added_up_capabilities_matter(rng):
     weak, strong = np.full((3, 2), 0.3), np.full((3, 2), 0.8)
     gained = results_of(strong, rng, complementarity=0.0) - results_of(weak, rng, complementarity=0)
-    assert gained == pytest.approx(world_weight_capability() * 0.5)
-
-
-def world_weight_capability():
-    return params2().weight_capability
+    assert gained == pytest.approx(params2().weight_capability * 0.5)
 
 
 def test_each_member_weighs_its_own_return_against_its_own_outside_option(rng):
@@ -73,7 +69,9 @@ def test_aspiration_rises_after_success_and_falls_back_after_failure(rng):
     after = updates(evolving.step(world, np.array([a]), rng))
     trend = after["results_trend"][0]
     p = world.params
-    assert after["aspiration"][0] == pytest.approx(0.2 + p.aspiration_rate * (trend + p.ambition - 0.2))
+    assert after["aspiration"][0] == pytest.approx(
+        0.2 + p.aspiration_rate * (trend + p.ambition - 0.2)
+    )
     world.alliances.aspiration[a] = 2.0
     after = updates(evolving.step(world, np.array([a]), rng))
     trend = after["results_trend"][0]
@@ -161,7 +159,9 @@ def test_foresight_moves_the_mission_toward_the_anticipated_need(rng):
     assert np.allclose(mission, 0.5 + 0.5 * (anticipated - 0.5))  # C27
     world = make_world(ALIKE, params=params2(foresight=0.0), velocity=[0.01, -0.005])
     a = evolving_alliance(world, mission=[0.5, 0.5])
-    assert np.array_equal(updates(evolving.step(world, np.array([a]), rng))["mission"][0], [0.5, 0.5])
+    assert np.array_equal(
+        updates(evolving.step(world, np.array([a]), rng))["mission"][0], [0.5, 0.5]
+    )
 
 
 def test_foresight_costs_results(rng):
@@ -181,7 +181,9 @@ def test_open_alliances_admit_fitting_applicants():
     for seed in range(10):
         world = make_world(values, params=params2(n_organisations=5, recruitment_rate=1.0))
         a = evolving_alliance(world, open=True)
-        for alliance, orgs, _ in evolving.step(world, np.array([a]), np.random.default_rng(seed)).joins:
+        for alliance, orgs, _ in evolving.step(
+            world, np.array([a]), np.random.default_rng(seed)
+        ).joins:
             assert alliance == a
             joined |= set(orgs.tolist())
     assert joined == {3}  # 4 does not fit the mission; members do not join again (C15)
@@ -202,7 +204,9 @@ def test_closed_alliances_admit_only_referred_trusted_acquaintances():
 
 def test_closed_alliances_without_referrals_admit_nobody():
     values = [[0.5, 0.5]] * 5
-    world = make_world(values, params=params2(n_organisations=5, recruitment_rate=1.0, referral_rate=0))
+    world = make_world(
+        values, params=params2(n_organisations=5, recruitment_rate=1.0, referral_rate=0)
+    )
     set_trust(world, 0.9)
     a = evolving_alliance(world, open=False)
     assert not evolving.step(world, np.array([a]), np.random.default_rng(0)).joins

@@ -120,7 +120,7 @@ def test_organisations_without_free_attention_neither_initiate_nor_are_invited()
     assert chance[0] == 0 and chance[1] == 0 and chance[2] > 0
     invited = set()
     for seed in range(20):
-        owner, invitee = forming.invite(
+        _, invitee = forming.invite(
             world, np.array([2]), 4, world.free(), np.random.default_rng(seed)
         )
         invited |= set(invitee.tolist())

@@ -104,7 +104,7 @@ def test_founders_lead_more():
 def test_collective_proposals_are_ready_only_after_deliberation():
     p = params2(renewal_rate=1.0, collective_leadership=1.0, absorption_rate=0.0)
     ready_at = STEP + p.deliberation_steps
-    for _, a, outcome in outcomes(lambda: crisis(params=p, since=STEP), seeds=40):
+    for _, _, outcome in outcomes(lambda: crisis(params=p, since=STEP), seeds=40):
         assert updates(outcome)["proposal_ready"][0] == ready_at
         assert not outcome.transitions  # nothing on the table yet
     for step, renew in ((ready_at - 1, False), (ready_at, True)):
