@@ -61,23 +61,31 @@ def test_a_founder_leaving_costs_cohesion_a_newcomer_does_not():
     assert world.alliances.cohesion[a] == 0.5 - world.params.founder_loss  # C8
 
 
-def trust_after(ending):
+def trust_after(ending=None, exit_reason=None):
+    """Trust of organisations 1 and 2 in 0 after 0 leaves, or after the alliance ends."""
     world = make_world([[0.5, 0.5]] * 3, params=params2())
     set_trust(world, 0.7)
     a = add_alliance(world, [0, 1, 2], EVOLVING)
     model = model_of(world)
     rows = world.members.of(a)
-    if ending == "walk_out":
-        model.apply(Outcome(exits=[(rows[:1], "low_commitment")]))
+    if exit_reason is not None:
+        model.apply(Outcome(exits=[(rows[:1], exit_reason)]))
     else:
         model.apply(Outcome(transitions=[(a, DISSOLVED, ending)]))
     return world.trust.get(np.array([1, 2]), np.array([0, 0]))
 
 
-def test_agreed_endings_do_not_lower_trust_walk_outs_do():
-    for ending in ("completed", "wound_down", "absorbed", "lack_of_results"):
+def test_agreed_endings_do_not_lower_trust():
+    for ending in ("completed", "wound_down", "absorbed"):
         assert np.allclose(trust_after(ending), 0.7), ending
-    assert np.allclose(trust_after("walk_out"), 0.7 - params2().betrayal)  # C10
+
+
+def test_betrayal_only_on_walk_outs():
+    betrayed = 0.7 - params2().betrayal
+    for reason in ("low_commitment", "did_not_follow", "overcommitted"):
+        assert np.allclose(trust_after(exit_reason=reason), betrayed), reason  # C10
+    for reason in ("misfit", "absorbed", "completed", "wound_down"):
+        assert np.allclose(trust_after(exit_reason=reason), 0.7), reason
 
 
 def test_absorbed_members_who_fit_move_to_the_absorber():
