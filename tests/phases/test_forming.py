@@ -161,3 +161,33 @@ def test_a_refounding_keeps_the_founding_covariates(rng):
     outcome = forming.step(world, np.array([a]), rng)
     assert founded(outcome, a) and outcome.governance
     assert "founding_size" not in updates(outcome)
+
+
+def test_trust_moves_toward_likeness_and_a_shared_sense_of_mission(rng):
+    world = make_world(ALIKE, params=params2())
+    a = add_alliance(world, [0, 1, 2], FORMING, since=8)
+    ((src, _, target),) = forming.step(world, np.array([a]), rng).trust
+    assert len(src) == 6  # everyone meets everyone in a small group
+    assert np.all(target > 0.9)  # alike partners who fit the mission: trust heads high (C3)
+    world = make_world([[0.1, 0.1], [0.9, 0.9], [0.5, 0.5]], params=params2())
+    a = add_alliance(world, [0, 1, 2], FORMING, since=8)
+    ((src, dst, target),) = forming.step(world, np.array([a]), rng).trust
+    assert np.all(target[(src != 2) & (dst != 2)] < 0.3)
+
+
+def test_competing_invitations_respect_attention_in_a_tiny_run():
+    from simulation import AllianceModel
+
+    model = AllianceModel(
+        n_organisations=40,
+        attention_budget=0.4,
+        attention_spread=0.0,
+        pressure=0.0,
+        initiation_rate=1.0,
+        steps=3,
+        seed=2,
+    )
+    model.step()
+    world = model.world
+    assert world.alliances.count > 0 and world.capacity.max() == 1
+    assert world.load.max() <= 1  # nobody is in two alliances it cannot attend to
