@@ -47,11 +47,10 @@ def keen_group(commitment):
     return world, groups_of(world, np.array([a]))
 
 
-def test_a_goal_met_completes_unless_half_the_members_want_more():
-    for commitment, completes in (([0.9, 0.9, 0.1, 0.1], False), ([0.9, 0.1, 0.1, 0.1], True)):
-        world, g = keen_group(commitment)
-        c = world.members.commitment[g.rows]
-        assert endings.goal_reached(world.params, g, c)[0] is np.bool_(completes)
+def test_a_goal_met_completes_when_its_mission_lost_relevance():
+    p = params2()
+    relevance = np.array([p.completion_relevance - 0.01, p.completion_relevance, 0.9])
+    assert endings.goal_reached(p, relevance).tolist() == [True, False, False]
 
 
 def test_agree_to_end_votes_count_as_not_worth_it():

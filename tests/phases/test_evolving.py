@@ -228,22 +228,34 @@ def test_outgrowing_the_governance_form_returns_to_founding_keeping_the_mission(
     assert (a, FOUNDING, "outgrown") not in evolving.step(world, np.array([a]), rng).transitions
 
 
-def test_a_goal_met_completes_when_few_want_a_new_goal(rng):
-    world = make_world(ALIKE, params=params2(), need=[0.5, 0.5])
+def test_a_goal_met_completes_when_the_need_has_moved_on(rng):
+    # Relevance 0.4 (below completion_relevance, above relevance_lost): mission accomplished.
+    world = make_world(ALIKE, params=params2(foresight=0.0), need=[0.7, 0.7])
     set_trust(world, 0.7)
-    a = evolving_alliance(world, commitment=0.45, goal=10.0, impact=9.99)
+    a = evolving_alliance(world, mission=[0.4, 0.4], goal=10.0, impact=9.99)
     assert (a, DISSOLVED, "completed") in evolving.step(world, np.array([a]), rng).transitions
 
 
-def test_a_goal_met_sets_a_larger_goal_when_members_want_to_go_on(rng):
+def test_a_goal_met_sets_a_larger_goal_while_the_need_is_still_there(rng):
     world = make_world(ALIKE, params=params2(), need=[0.5, 0.5])
     set_trust(world, 0.7)
-    a = evolving_alliance(world, commitment=0.9, goal=10.0, impact=9.99)
+    a = evolving_alliance(world, commitment=0.4, goal=10.0, impact=9.99)
     outcome = evolving.step(world, np.array([a]), rng)
     assert not any(t[1] == DISSOLVED for t in outcome.transitions)
     got = updates(outcome)
     assert got["goal"][0] == pytest.approx(10.0 * world.params.goal_growth)  # C14
-    assert got["impact"][0] == 0.0
+    assert got["impact"][0] == 0.0 and got["goal_since"][0] == world.step
+
+
+def test_a_goal_missed_in_time_is_set_again(rng):
+    world = make_world(ALIKE, params=params2(), need=[0.5, 0.5])
+    set_trust(world, 0.7)
+    horizon = world.params.goal_horizon
+    for since, reset in ((world.step - horizon + 1, False), (world.step - horizon, True)):
+        a = evolving_alliance(world, goal=10.0, impact=2.0, goal_since=since)
+        got = updates(evolving.step(world, np.array([a]), rng))
+        assert got["goal"][0] == 10.0 and bool(got["impact"][0] == 0.0) is reset
+        assert got["goal_since"][0] == (world.step if reset else since)
 
 
 def test_collapse_of_commitment_ends_for_lack_of_results(rng):
