@@ -187,8 +187,10 @@ def test_time_runs_out_in_transformation_failed():
     ]
 
 
-def absorption_world(trend=1.0, absorber_mission=(0.5, 0.5)):
-    values = [[0.3, 0.3], [0.32, 0.3], [0.3, 0.32], [0.5, 0.5], [0.52, 0.5], [0.5, 0.52]]
+def absorption_world(trend=1.0, absorber_mission=(0.5, 0.5), absorbed_at=0.3):
+    """Alliance a (transforming, near ``absorbed_at``) and b (evolving) by a need at 0.6."""
+    x = absorbed_at
+    values = [[x, x], [x + 0.02, x], [x, x + 0.02], [0.5, 0.5], [0.52, 0.5], [0.5, 0.52]]
     p = params2(n_organisations=6, renewal_rate=0.0, absorption_rate=1.0)
     world = make_world(values, params=p, need=[0.6, 0.6], step=STEP)
     set_trust(world, 0.6)
@@ -212,8 +214,15 @@ def test_absorption_merges_into_a_close_healthy_alliance():
     assert outcome.transitions == [(a, DISSOLVED, "absorbed")]
 
 
-@pytest.mark.parametrize("kw", [{"trend": 0.2}, {"absorber_mission": (1.0, 0.9)}])
-def test_no_absorption_into_an_unhealthy_or_distant_alliance(kw):
+@pytest.mark.parametrize(
+    "kw",
+    [
+        pytest.param({"trend": 0.2}, id="unhealthy"),
+        pytest.param({"absorber_mission": (1.0, 0.9)}, id="less-relevant"),
+        pytest.param({"absorbed_at": 0.0, "absorber_mission": (0.6, 0.6)}, id="too-different"),
+    ],
+)
+def test_no_absorption_into_an_unhealthy_less_relevant_or_distant_alliance(kw):
     world, a, _ = absorption_world(**kw)
     outcome = transforming.step(world, np.array([a]), np.random.default_rng(0))
     assert not outcome.mergers and not outcome.transitions
