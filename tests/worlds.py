@@ -82,6 +82,7 @@ def make_world(
         openness=_per_org(openness, n, 0.5),
         attention=_per_org(attention, n, params.attention_budget),
         outside=_per_org(outside, n, params.outside_option),
+        usual_outside=_per_org(outside, n, params.outside_option),
         ties=graph,
         degree=np.asarray(graph.sum(axis=1)).ravel().astype(np.int64),
     )

@@ -87,16 +87,15 @@ def test_spans_order_the_forms_and_coordination_halves_at_the_span():
     spans = governance.span(p, np.arange(3))
     assert spans[0] < spans[1] < spans[2]
     ones = np.ones(3)
-    q = governance.decision_quality(p, np.arange(3), ones, ones, ones)
+    q = governance.qualities(p, ones, ones, ones)[np.arange(3), np.arange(3)]
     reach = governance.coordination(p, np.arange(3), spans, ones, ones, ones) / q
     assert np.allclose(reach, 0.5)
 
 
 def test_shared_decisions_need_trust_and_consensus_nao_decides_regardless():
     p = params2()
-    low, high = np.array([0.1]), np.array([0.9])
-    shared, nao = np.array([governance.SHARED]), np.array([governance.NAO])
-    assert governance.decision_quality(p, shared, low, high, high) < governance.decision_quality(
-        p, shared, high, high, high
-    )
-    assert governance.decision_quality(p, nao, low, low, low) == p.nao_quality
+    low, high = np.array([0.1, 0.9]), np.array([0.9, 0.9])
+    q = governance.qualities(p, low, high, high)  # rows: low trust, high trust
+    assert q[0, governance.SHARED] < q[1, governance.SHARED]
+    assert q[0, governance.LEAD] == q[1, governance.LEAD]  # the lead's standing counts
+    assert q[0, governance.NAO] == q[1, governance.NAO] == p.nao_quality
