@@ -56,11 +56,10 @@ def test_a_goal_met_completes_when_its_mission_lost_relevance():
 def test_agree_to_end_votes_count_as_not_worth_it():
     world, g = keen_group(0.5)
     p = world.params
-    worth, trust = np.full(4, 0.9), np.array([0.6])
+    commitment, trust = np.full(4, 0.9), np.array([0.6])
     votes = np.array([True, True, True, False])
-    months = np.array([0])
-    assert endings.agree_to_end(p, g, worth, trust, votes, months)[0]
-    assert not endings.agree_to_end(p, g, worth, trust, np.zeros(4, bool), months)[0]
+    assert endings.agree_to_end(p, g, commitment, trust, votes)[0]
+    assert not endings.agree_to_end(p, g, commitment, trust, np.zeros(4, bool))[0]
 
 
 def test_no_absorbers_without_healthy_alliances():

@@ -168,15 +168,20 @@ def patient_end(age, trust, outside):
     return transforming.step(world, np.array([a]), np.random.default_rng(0)).transitions
 
 
-def test_agreed_ends_need_patience_a_majority_and_trust():
+def agreed_end(commitment, trust):
+    p = params2(renewal_rate=0.0, absorption_rate=0.0)
+    world, a = crisis(params=p, since=STEP - 2, trust=trust, alliance={"commitment": commitment})
+    return transforming.step(world, np.array([a]), np.random.default_rng(0)).transitions
+
+
+def test_agreed_ends_need_a_majority_who_lost_the_will_and_trust():
     p = params2()
-    not_worth, worth = 3.0, 0.0  # outside options far above or below what members get
-    assert patient_end(p.wind_down_patience, 0.6, not_worth) == [(0, DISSOLVED, "wound_down")]
-    assert patient_end(p.wind_down_patience - 1, 0.6, not_worth) == []  # patience (C21)
-    assert patient_end(p.wind_down_patience, 0.6, worth) == []  # it is still worth it
-    assert patient_end(p.wind_down_patience, 0.3, not_worth) == []  # no trust to agree
-    only_one = patient_end(p.wind_down_patience, 0.6, [not_worth, worth, worth])
-    assert only_one == []  # a minority wants out
+    done, keen = p.wind_down_commitment - 0.2, p.wind_down_commitment + 0.3
+    assert agreed_end(done, 0.6) == [(0, DISSOLVED, "wound_down")]
+    assert agreed_end(keen, 0.6) == []  # they still want to go on (C21)
+    assert agreed_end(done, 0.3) == []  # no trust to agree: no agreed end
+    assert agreed_end([done, keen, keen], 0.6) == []  # a minority wants out
+    assert agreed_end([done, done, keen], 0.6) == [(0, DISSOLVED, "wound_down")]
 
 
 def test_time_runs_out_in_transformation_failed():
