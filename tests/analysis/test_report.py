@@ -15,7 +15,7 @@ from simulation.analysis.summary import by_parameter, ends_by_cause, phase_occup
 from simulation.analysis.survival import hazard_by_age, kaplan_meier
 from simulation.errors import ConfigError, OutputError
 
-FIGURES = ["survival", "hazard", "phase_occupancy", "by_parameter", "ends_by_cause"]
+FIGURES = ["survival", "hazard", "phase_occupancy", "by_parameter", "ends_by_cause", "discovery"]
 
 
 def _links(markdown: str) -> list[str]:
@@ -136,16 +136,25 @@ def test_cli_report_of_single_runs_pools_them(tmp_path, capsys):
 def test_cli_report_arguments(monkeypatch, tmp_path, capsys):
     seen = {}
 
-    def fake(folder, out=None, *, by=None):
-        seen.update(folder=folder, out=out, by=by)
+    def fake(folder, out=None, *, by=None, discover=None):
+        seen.update(folder=folder, out=out, by=by, discover=discover)
         return tmp_path / "report.md"
 
     monkeypatch.setattr("simulation.analysis.report.write_report", fake)
     args = ["report", "DIR", "--out", "OUT", "--by", "pressure,foresight", "--by", "capacity"]
     assert cli.main(args) == 0
-    assert seen == {"folder": "DIR", "out": "OUT", "by": ["pressure", "foresight", "capacity"]}
+    assert seen == {
+        "folder": "DIR",
+        "out": "OUT",
+        "by": ["pressure", "foresight", "capacity"],
+        "discover": None,
+    }
     assert cli.main(["report", "DIR"]) == 0
     assert seen["by"] is None and seen["out"] is None
+    assert cli.main(["report", "DIR", "--discover", "duration < 12", "--discover", "x"]) == 0
+    assert seen["discover"] == ["duration < 12", "x"]
+    assert cli.main(["report", "DIR", "--discover", "none"]) == 0
+    assert seen["discover"] == []
     assert "report.md" in capsys.readouterr().out
 
 
