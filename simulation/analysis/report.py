@@ -378,19 +378,28 @@ def _quasi_p(box: pd.DataFrame) -> str:
 
 def _noise_sentence(indices: pd.DataFrame) -> str:
     """Replication noise per output, as a sentence."""
-    noise = indices.groupby("output", sort=False)[["noise_share", "replications"]].first()
+    columns = ["noise_share", "noise_floor", "replications"]
+    noise = indices.groupby("output", sort=False)[columns].first()
     if noise["noise_share"].isna().all():
         return (
             "With one replication per sample the replication noise is not measured: "
             "repeat each sample (replications >= 2) to see how much of the variance no "
             "parameter can explain."
         )
-    parts = ", ".join(f"{o} {v:.0%}" for o, v in noise["noise_share"].items() if not pd.isna(v))
+    parts = ", ".join(
+        f"{o} {row.noise_share:.0%} ({row.noise_floor:.0%})"
+        for o, row in noise.iterrows()
+        if not pd.isna(row.noise_share)
+    )
     return (
-        "Share of each output's variance over runs that is replication noise (variance "
-        f"between the replications of a sample over the total; `noise_share`): {parts}. "
-        "That part no parameter explains: it lowers Sobol's S1 and inflates apparent "
-        "interactions (ST - S1, Morris' sigma); averaging r replications divides it by r."
+        "Replication noise, the variance between the replications of a sample over the "
+        "total variance over runs (`noise_share`), and in brackets its share of the "
+        "variance of the averaged outputs the indices apportion (`noise_floor`): "
+        f"{parts}. No parameter explains that part: noise acts like one more factor "
+        "interacting with all of them, so a parameter without effect has an ST near the "
+        "floor and the S1 add up to at most one minus it. The intervals are the index "
+        "plus or minus 1.96 standard errors of a bootstrap that resamples the replications "
+        "of every sample as well as the design (conservative)."
     )
 
 
@@ -498,9 +507,9 @@ def _sensitivity(
         text = (
             "Sobol indices (SALib) of each output: S1 is the share of the output's variance "
             "due to a parameter alone, ST includes its interactions. Replications of a "
-            "sample are averaged first; bars show 95% percentile intervals of a bootstrap "
-            "that resamples both the replications of every sample (the model's noise) and "
-            "the Saltelli blocks (the design)."
+            "sample are averaged first; bars show 95% intervals from a bootstrap that "
+            "resamples both the replications of every sample (the model's noise) and the "
+            "Saltelli blocks (the design)."
         )
     else:
         text = (
@@ -508,8 +517,8 @@ def _sensitivity(
             "of the output from a one-step move of a parameter expressed per move across its "
             "whole range; sigma is the spread of those effects (interactions or "
             "non-linearity). Replications of a sample are averaged first; bars show 95% "
-            "percentile intervals on mu* of a bootstrap that resamples both the "
-            "replications of every sample (the model's noise) and the trajectories."
+            "intervals on mu* from a bootstrap that resamples both the replications of "
+            "every sample (the model's noise) and the trajectories."
         )
     text += (
         " Missing outputs: an unreached median lifespan counts as the horizon; samples "

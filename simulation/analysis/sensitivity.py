@@ -20,11 +20,16 @@ The model is stochastic, so two more things are reported beside SALib's indices:
   noise, the pooled variance between the replications of a sample divided by the total
   variance (NaN with one replication per sample). Variance no parameter can explain:
   a large share caps the first-order indices and shows as apparent interactions.
+- ``noise_floor``: the share of the variance of the *averaged* output (what the indices
+  apportion) that is replication noise, the within-sample variance over the replications
+  per sample, divided by the variance of the sample means. Noise acts like one more
+  factor that interacts with everything: a parameter without effect gets an ST near the
+  floor, and the S1 sum at most one minus it.
 - bootstrap intervals that know it (``S1_low``/``S1_high``, ``ST_low``/``ST_high``;
-  ``mu_star_low``/``mu_star_high``): percentile intervals of a two-level bootstrap that
-  resamples the replications of every sample (the noise) and the Saltelli blocks or Morris
-  trajectories (the design), and recomputes the indices each time. SALib's own
-  ``_conf`` half-widths resample the design only.
+  ``mu_star_low``/``mu_star_high``): the index plus or minus z standard errors of a
+  two-level bootstrap that resamples the replications of every sample (the noise) and the
+  Saltelli blocks or Morris trajectories (the design), recomputing the indices each
+  time. SALib's own ``_conf`` half-widths resample the design only.
 """
 
 from __future__ import annotations
@@ -54,7 +59,7 @@ SOBOL_COLUMNS = ["S1", "S1_conf", "ST", "ST_conf"]
 MORRIS_COLUMNS = ["mu", "mu_star", "mu_star_conf", "sigma"]
 SOBOL_BOOTSTRAP = ["S1_low", "S1_high", "ST_low", "ST_high"]
 MORRIS_BOOTSTRAP = ["mu_star_low", "mu_star_high"]
-NOISE_COLUMNS = ["noise_share", "replications"]
+NOISE_COLUMNS = ["noise_share", "noise_floor", "replications"]
 
 
 def sensitivity_indices(
@@ -88,7 +93,8 @@ def sensitivity_indices(
         SALib's interval) and ``S1_low``, ``S1_high``, ``ST_low``, ``ST_high`` (the
         two-level bootstrap's), or ``mu``, ``mu_star``, ``mu_star_conf``, ``sigma``,
         ``mu_star_low``, ``mu_star_high`` (morris); ``noise_share`` (share of the
-        output's variance over runs due to replication noise), ``replications`` (median
+        output's variance over runs due to replication noise), ``noise_floor`` (share of
+        the variance of the averaged output that is noise), ``replications`` (median
         replications per sample), ``blocks_used``, ``blocks_dropped``, ``note``.
 
     Raises:
@@ -122,10 +128,11 @@ def sensitivity_indices(
             )
         values = replicate_matrix(runs, output, X.shape[0])
         share, reps = noise_share(values)
+        floor = noise_floor(values)
         extra = replication_bootstrap(
             problem, method, X, values, second, bootstrap, confidence, seed
         )
-        frame = frame.assign(**extra, noise_share=share, replications=reps)
+        frame = frame.assign(**extra, noise_share=share, noise_floor=floor, replications=reps)
         if reps <= 1:
             frame["note"] = [
                 _join(n, "one replication per sample: replication noise not measured")
@@ -253,6 +260,28 @@ def noise_share(values: np.ndarray) -> tuple[float, float]:
     return float(within / dof / total), reps
 
 
+def noise_floor(values: np.ndarray) -> float:
+    """Share of the variance of the sample means (replications averaged) that is noise.
+
+    The pooled within-sample variance divided by each sample's number of values, averaged
+    over the samples, over the variance of the sample means; NaN when no sample has two
+    values or the means do not vary.
+    """
+    counts = (~np.isnan(values)).sum(axis=1)
+    multi = counts >= 2
+    if not multi.any() or (counts > 0).sum() < 2:
+        return float("nan")
+    rows = values[multi]
+    within = np.nansum((rows - np.nanmean(rows, axis=1, keepdims=True)) ** 2)
+    variance = within / float((counts[multi] - 1).sum())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.nansum(values, axis=1)[counts > 0] / counts[counts > 0]
+    total = float(means.var(ddof=1))
+    if total <= 0:
+        return float("nan")
+    return float(np.mean(variance / counts[counts > 0]) / total)
+
+
 def _resample_means(values: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Means of each row's values drawn with replacement (as many as it has)."""
     counts = (~np.isnan(values)).sum(axis=1)
@@ -274,12 +303,15 @@ def replication_bootstrap(
     confidence: float = 0.95,
     seed: int = 12345,
 ) -> dict[str, np.ndarray]:
-    """Percentile intervals of the indices from a two-level bootstrap.
+    """Intervals of the indices from a two-level bootstrap of their standard error.
 
     Every resample draws, for every sample, its replications with replacement and averages
     them (the replication noise), then draws the complete Saltelli blocks (``sobol``) or
     Morris trajectories with replacement (the design), and recomputes the indices:
-    S1 and ST with SALib's estimators, or mu* from the elementary effects.
+    S1 and ST with SALib's estimators, or mu* from the elementary effects. The interval
+    is the index of the averaged outputs plus or minus ``z`` bootstrap standard errors.
+    It is conservative: resampling replications adds their noise a second time, which
+    also shifts the resampled indices, so percentiles would not be centred on the index.
 
     Args:
         problem: the SALib problem.
@@ -293,9 +325,11 @@ def replication_bootstrap(
 
     Returns:
         ``{"S1_low", "S1_high", "ST_low", "ST_high"}`` or ``{"mu_star_low",
-        "mu_star_high"}``, one value per factor; NaN when too few blocks are complete,
-        the output is constant, or (morris) the problem has groups.
+        "mu_star_high"}``, one value per factor (parameter or group); NaN when too few
+        blocks are complete or the output is constant.
     """
+    from scipy.stats import norm
+
     D = _n_factors(problem)
     keys = SOBOL_BOOTSTRAP if method == "sobol" else MORRIS_BOOTSTRAP
     empty = {key: np.full(D, np.nan) for key in keys}
@@ -308,8 +342,6 @@ def replication_bootstrap(
     keep, used, _ = _usable_blocks(means, block)
     if used < 2 or np.ptp(_pad(means, keep.size)[keep]) <= np.finfo(float).eps:
         return empty
-    if method == "morris" and problem.get("groups"):
-        return empty
     rows = np.flatnonzero(keep[: values.shape[0]])
     blocks = rows.reshape(-1, block)
     rng = np.random.default_rng(seed)
@@ -318,6 +350,10 @@ def replication_bootstrap(
         lows, highs = np.array(problem["bounds"], dtype=float).T
         unit = (X - lows) / np.where(highs > lows, highs - lows, 1.0)
         step, which = _morris_steps(unit, blocks)
+        groups = problem.get("groups")
+        if groups:  # a step moves every parameter of one group: count it for the group
+            index = {g: k for k, g in enumerate(dict.fromkeys(groups))}
+            which = np.asarray([index[g] for g in groups])[which]
     estimates = []
     for _ in range(resamples):
         Y = _resample_means(ordered, rng)
@@ -328,11 +364,15 @@ def replication_bootstrap(
             picked = rng.integers(0, len(blocks), len(blocks))
             estimates.append(_mu_star(Y, blocks[picked], step[picked], which[picked], D))
     stats = np.asarray(estimates)  # resamples x (2 D) or x D
-    low_q, high_q = 50 * (1 - confidence), 50 * (1 + confidence)
+    if method == "sobol":
+        point = _sobol_point(means[blocks.ravel()], D, len(blocks), calc_second_order)
+    else:
+        point = _mu_star(means, blocks, step, which, D)
+    z = float(norm.ppf(0.5 + confidence / 2))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns stay NaN
-        low = np.nanpercentile(stats, low_q, axis=0)
-        high = np.nanpercentile(stats, high_q, axis=0)
+        spread = z * np.nanstd(stats, axis=0, ddof=1)
+    low, high = point - spread, point + spread
     if method == "sobol":
         return {"S1_low": low[:D], "S1_high": high[:D], "ST_low": low[D:], "ST_high": high[D:]}
     return {"mu_star_low": low, "mu_star_high": high}

@@ -46,7 +46,7 @@ def founded_mask(alliances: pd.DataFrame) -> pd.Series:
     if "founded_at" in alliances.columns:
         keep &= alliances["founded_at"].notna()
     if "founded" in alliances.columns:
-        keep &= alliances["founded"].fillna(False).astype(bool)
+        keep &= alliances["founded"].astype("boolean").fillna(False).astype(bool)
     for column in ("duration", "event_observed"):
         if column in alliances.columns:
             keep &= alliances[column].notna()

@@ -36,6 +36,7 @@ def _alliances(rows):
     frame["run_id"] = frame["run_id"].astype("string")
     if "founded" not in frame.columns:
         frame["founded"] = True
+    frame["founded"] = frame["founded"].map(lambda v: True if pd.isna(v) else bool(v))
     if "end_cause" not in frame.columns:
         frame["end_cause"] = np.where(frame["event_observed"], "transformation_failed", None)
     frame["end_cause"] = frame["end_cause"].astype("string")
@@ -137,3 +138,59 @@ def sobol_folder(tmp_path_factory):
         "calc_second_order": False,
     }
     return _save_sweep(folder, specs, experiment)
+
+
+GOVERNANCE = ("shared", "lead_organisation", "administrative_organisation")
+
+
+def model2_alliances(alliances, seed=0):
+    """Older alliance rows rewritten in the Model 2 schema (ages from founding, outcomes).
+
+    ``founded_at`` is birth plus forming time; ``duration`` and ``event_observed`` count
+    from founding and are <NA> for never-founded alliances; a few ends become completed or
+    absorbed so that every outcome occurs; governance forms are drawn at random.
+    """
+    rng = np.random.default_rng(seed)
+    frame = alliances.copy()
+    founded = frame["founded"].to_numpy(dtype=bool)
+    frame["founded_at"] = pd.array(
+        np.where(founded, frame["born"] + frame["steps_forming"], 0), dtype="Int64"
+    )
+    frame.loc[~founded, "founded_at"] = pd.NA
+    duration = pd.array(frame["duration"] - frame["steps_forming"], dtype="Int64")
+    duration[~founded] = pd.NA
+    frame["duration"] = duration
+    observed = pd.array(frame["event_observed"].to_numpy(dtype=bool), dtype="boolean")
+    observed[~founded] = pd.NA
+    frame["event_observed"] = observed
+    cause = frame["end_cause"].astype("object").to_numpy()
+    ended_founded = np.flatnonzero(founded & pd.notna(cause))
+    for k, i in enumerate(ended_founded):
+        if k % 4 == 1:
+            cause[i] = "completed"
+        elif k % 4 == 2:
+            cause[i] = "absorbed"
+    frame["end_cause"] = pd.array(cause, dtype="string")
+    outcome = {"completed": "success", "absorbed": "intermediate", "wound_down": "intermediate"}
+    frame["end_outcome"] = pd.array(
+        [None if pd.isna(c) else outcome.get(c, "failure") for c in cause], dtype="string"
+    )
+    forms = rng.choice(GOVERNANCE, size=len(frame))
+    frame["governance_at_founding"] = pd.array(np.where(founded, forms, None), dtype="string")
+    frame["governance"] = frame["governance_at_founding"]
+    return frame.drop(columns=["founded"])
+
+
+@pytest.fixture(scope="session")
+def model2_folder(grid_folder, tmp_path_factory):
+    """The grid sweep with its alliances table in the Model 2 schema."""
+    import shutil
+
+    from simulation import load
+
+    folder = tmp_path_factory.mktemp("model2") / "sweep"
+    results = load(grid_folder)
+    results.alliances = model2_alliances(results.alliances)
+    results.save(folder, tables=("runs", "alliances", "timeseries"))
+    shutil.copy(grid_folder / "experiment.json", folder / "experiment.json")
+    return folder
