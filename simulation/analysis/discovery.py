@@ -214,8 +214,10 @@ def scenario_discovery(
         )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pandas and numpy deprecations inside the library
+        # the workbench drops a column named "scenario" (its own): pass neutral names
+        safe = x.reset_index(drop=True).set_axis([f"x{k}" for k in range(x.shape[1])], axis=1)
         algorithm = prim.Prim(
-            x.reset_index(drop=True),
+            safe,
             y.astype(int),
             peel_alpha=peel_alpha,
             paste_alpha=paste_alpha,
@@ -224,7 +226,7 @@ def scenario_discovery(
         box = algorithm.find_box()
     if box is None:
         raise ConfigError(f"PRIM found no box for '{chosen.name}'")
-    trajectory = _trajectory(box, x)
+    trajectory = _trajectory(box, x, safe.columns)
     if select is None:
         score = 2 * trajectory["coverage"] * trajectory["density"]
         score = score / (trajectory["coverage"] + trajectory["density"])
@@ -232,7 +234,7 @@ def scenario_discovery(
     if not 0 <= select < len(trajectory):
         raise ConfigError(f"select must be between 0 and {len(trajectory) - 1}")
     trajectory["chosen"] = trajectory["box"] == select
-    limits = _limits(box, select, x)
+    limits = _limits(box, select, x, safe.columns)
     row = trajectory.iloc[select]
     stats = {
         "rows": int(y.size),
@@ -322,11 +324,12 @@ def _inputs(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index)
 
 
-def _trajectory(box, x: pd.DataFrame) -> pd.DataFrame:
+def _trajectory(box, x: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
     peeled = box.peeling_trajectory
     initial = box.box_lims[0]
     restricted = [
-        ", ".join(n for n in x.columns if not _same(lims[n], initial[n])) for lims in box.box_lims
+        ", ".join(n for n, k in zip(x.columns, keys, strict=True) if not _same(lims[k], initial[k]))
+        for lims in box.box_lims
     ]
     return pd.DataFrame(
         {
@@ -343,15 +346,15 @@ def _same(a: pd.Series, b: pd.Series) -> bool:
     return all(u == v for u, v in zip(a, b, strict=True))
 
 
-def _limits(box, i: int, x: pd.DataFrame) -> pd.DataFrame:
+def _limits(box, i: int, x: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
     lims = box.box_lims[i]
     initial = box.box_lims[0]
     p_values = box.p_values[i] if i < len(box.p_values) else {}
     rows = []
-    for name in x.columns:
+    for name, key in zip(x.columns, keys, strict=True):
         numeric = pd.api.types.is_float_dtype(x[name])
-        qp = p_values.get(name, [np.nan, np.nan])
-        lower, upper = lims[name].iloc[0], lims[name].iloc[1]
+        qp = p_values.get(key, [np.nan, np.nan])
+        lower, upper = lims[key].iloc[0], lims[key].iloc[1]
         rows.append(
             {
                 "parameter": name,
@@ -359,7 +362,7 @@ def _limits(box, i: int, x: pd.DataFrame) -> pd.DataFrame:
                 "upper": float(upper) if numeric else upper,
                 "min": float(x[name].min()) if numeric else None,
                 "max": float(x[name].max()) if numeric else None,
-                "restricted": not _same(lims[name], initial[name]),
+                "restricted": not _same(lims[key], initial[key]),
                 "qp_lower": float(qp[0]) if qp[0] is not None and qp[0] >= 0 else np.nan,
                 "qp_upper": float(qp[1]) if qp[1] is not None and qp[1] >= 0 else np.nan,
             }

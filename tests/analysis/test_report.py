@@ -121,7 +121,7 @@ def test_cli_report_of_single_runs_pools_them(tmp_path, capsys):
     printed = capsys.readouterr().out
     report = folder / "report" / "report.md"
     assert printed.strip().splitlines()[-1] == f"report written to {report}"
-    assert "alive at horizon" in printed  # the headline figures come first
+    assert "alive at the horizon" in printed  # the headline figures come first
     text = report.read_text()
     assert text.startswith("# Report: single")
     assert "grouped by: nothing" in text
@@ -254,3 +254,113 @@ def test_missing_optional_dependency_is_a_one_line_error(monkeypatch, grid_folde
     assert cli.main(["report", str(grid_folder)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "needs lifelines" in err
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027])
+def test_report_folders_follow_the_umask(grid_folder, tmp_path, umask):
+    import os
+
+    old = os.umask(umask)
+    try:
+        path = write_report(grid_folder, tmp_path / "rep", discover=[])
+    finally:
+        os.umask(old)
+    assert (path.parent.stat().st_mode & 0o777) == 0o777 & ~umask
+    assert (path.stat().st_mode & 0o777) == 0o666 & ~umask
+
+
+def test_replacing_a_report_is_said(grid_folder, tmp_path, capsys):
+    out = tmp_path / "rep"
+    args = ["report", str(grid_folder), "--out", str(out), "--discover", "none"]
+    assert cli.main(args) == 0
+    first = capsys.readouterr().out
+    assert "replaced" not in first
+    assert cli.main(args) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[-2] == f"replaced the previous report in {out}"
+    assert lines[-1] == f"report written to {out / 'report.md'}"
+
+
+def test_survival_figure_has_a_number_at_risk_row(grid_folder):
+    from simulation.analysis.survival import number_at_risk
+
+    km = kaplan_meier(grid_folder)
+    figure = figures.survival_figure(km, ["pressure"])
+    main, risk = figure.get_axes()[:2]
+    assert risk.get_title(loc="left") == "number at risk"
+    ticks = list(main.get_xticks())
+    expected = number_at_risk(km, ticks)
+    shown = sorted(
+        (round(t.get_position()[1]), t.get_position()[0], t.get_text()) for t in risk.texts
+    )
+    settings = list(dict.fromkeys(km["setting"]))
+    wanted = sorted(
+        (row, t, str(int(expected.loc[s, t]))) for row, s in enumerate(settings) for t in ticks
+    )
+    assert shown == wanted
+    assert [label.get_text() for label in risk.get_yticklabels()] == settings
+    assert expected.iloc[:, 0].tolist() == [
+        int(km[(km["setting"] == s) & (km["time"] == 0)]["at_risk"].iloc[0]) for s in settings
+    ]
+    plain = figures.survival_figure(km, ["pressure"], at_risk=False)
+    assert all(ax.get_title(loc="left") != "number at risk" for ax in plain.get_axes())
+
+
+def test_report_names_the_estimator_and_skips_model2_sections_on_older_tables(grid_report):
+    text = grid_report.read_text()
+    assert "KM median lifespan from the start of forming (months)" in text
+    assert "Kaplan-Meier median lifespan from the start of forming" in text
+    assert "## Outcomes of founded alliances" not in text
+    assert "## Survival by governance form" not in text
+
+
+def test_report_of_model2_tables(model2_folder, tmp_path):
+    path = write_report(model2_folder, tmp_path / "rep", discover=[])
+    out = path.parent
+    text = path.read_text()
+    assert "KM median lifespan from founding (months)" in text
+    assert "from the month they were founded" in text
+    assert "## Outcomes of founded alliances" in text
+    assert "## Survival by governance form" in text
+    assert "## Scenario discovery" not in text
+    mix = pd.read_csv(out / "outcomes.csv")
+    assert set(mix["outcome"]) == {"success", "intermediate", "failure"}
+    alliances = pd.read_parquet(model2_folder / "alliances")
+    ended = alliances[alliances["founded_at"].notna() & alliances["end_outcome"].notna()]
+    assert mix.groupby("setting")["ended"].first().sum() == len(ended)
+    by_form = pd.read_csv(out / "survival_by_governance.csv")
+    start = by_form[by_form["time"] == 0].set_index("governance_at_founding")["at_risk"]
+    founded = alliances[alliances["founded_at"].notna()]
+    assert start.to_dict() == founded["governance_at_founding"].value_counts().to_dict()
+    km = pd.read_csv(out / "survival.csv")
+    assert km[km["time"] == 0]["at_risk"].sum() == len(founded)  # never-founded rows dropped
+    for link in _links(text):
+        assert (out / link).is_file(), link
+
+
+def test_report_discovers_named_and_written_outcomes(grid_folder, tmp_path):
+    path = write_report(
+        grid_folder,
+        tmp_path / "rep",
+        discover=["renewed_at_least_once", "event_observed and duration <= 60", "nonsense <"],
+    )
+    text = path.read_text()
+    section = text.split("## Scenario discovery", 1)[1]
+    assert "**renewed_at_least_once**" in section
+    assert "**event_observed and duration <= 60**" in section
+    assert "**nonsense <**: not computed (cannot evaluate the outcome" in section
+    boxes = pd.read_csv(path.parent / "discovery.csv")
+    assert set(boxes["outcome"]) == {"renewed_at_least_once", "event_observed and duration <= 60"}
+    assert set(boxes["parameter"]) == {"pressure"}
+    peel = pd.read_csv(path.parent / "discovery_peeling.csv")
+    assert peel.groupby("outcome")["chosen"].sum().tolist() == [1, 1]
+
+
+def test_sensitivity_section_reports_the_replication_noise(sobol_folder):
+    text = write_report(sobol_folder, discover=[]).read_text()
+    section = text.split("## Sensitivity indices", 1)[1]
+    assert "one replication per sample the replication noise is not measured" in section
+    indices = pd.read_csv(sobol_folder / "report" / "sensitivity.csv")
+    assert {"S1_low", "S1_high", "ST_low", "ST_high", "noise_share", "noise_floor"} <= set(
+        indices.columns
+    )
