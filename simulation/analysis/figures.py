@@ -208,7 +208,7 @@ def survival_figure(
         ax.legend(title=_legend_title(panel, by), fontsize="small", title_fontsize="small")
         if at_risk:
             risk = figure.add_subplot(grid[row * 2 + 1, col], sharex=ax)
-            _risk_table(risk, ax, number_at_risk, frame, settings, colours)
+            _risk_table(risk, ax, number_at_risk, frame, settings, colours, by)
     _suptitle(
         figure,
         title or "Survival of founded alliances (Kaplan-Meier, 95% band; dotted line: median)",
@@ -216,8 +216,12 @@ def survival_figure(
     return figure
 
 
-def _risk_table(risk, ax, number_at_risk, frame, settings, colours) -> None:
-    """The number-at-risk rows under a Kaplan-Meier panel, at the panel's x ticks."""
+def _risk_table(risk, ax, number_at_risk, frame, settings, colours, by=()) -> None:
+    """The number-at-risk rows under a Kaplan-Meier panel, at the panel's x ticks.
+
+    Rows are labelled by the setting without the ``name=`` of the grouping parameters
+    (the legend names them), cut to 28 characters.
+    """
     last = float(frame["time"].max()) if len(frame) else 0.0
     ax.set_xlim(0, max(last, 1.0))
     ticks = [t for t in ax.get_xticks() if 0 <= t <= last]
@@ -227,7 +231,12 @@ def _risk_table(risk, ax, number_at_risk, frame, settings, colours) -> None:
         for t, n in zip(ticks, counts.loc[setting], strict=True):
             risk.text(t, y, f"{int(n)}", ha="center", va="center", fontsize="x-small", color=colour)
     risk.set_ylim(len(settings) - 0.5, -0.5)
-    risk.set_yticks(range(len(settings)), [_short(s) for s in settings], fontsize="x-small")
+    labels = []
+    for setting in settings:
+        for name in by:
+            setting = setting.replace(f"{name}=", "")
+        labels.append(_short(setting))
+    risk.set_yticks(range(len(settings)), labels, fontsize="x-small")
     for label, colour in zip(risk.get_yticklabels(), colours, strict=True):
         label.set_color(colour)
     risk.tick_params(axis="x", labelbottom=False, length=0)
@@ -530,7 +539,16 @@ def outcome_figure(mix: pd.DataFrame, *, title: str | None = None) -> Figure:
         ax.set_xlabel("share of ended founded alliances")
         if panel:
             ax.set_title(f"by {panel}", fontsize="medium")
-        ax.legend(fontsize="small", title="outcome", title_fontsize="small", loc="lower right")
+    handles, labels = figure.get_axes()[0].get_legend_handles_labels()
+    figure.legend(
+        handles,
+        labels,
+        loc="outside lower center",
+        ncols=len(labels),
+        fontsize="small",
+        title="outcome",
+        title_fontsize="small",
+    )
     _suptitle(
         figure,
         title or "How founded alliances ended: outcome shares with 95% intervals (n = ends)",

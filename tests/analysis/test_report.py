@@ -298,7 +298,9 @@ def test_survival_figure_has_a_number_at_risk_row(grid_folder):
         (row, t, str(int(expected.loc[s, t]))) for row, s in enumerate(settings) for t in ticks
     )
     assert shown == wanted
-    assert [label.get_text() for label in risk.get_yticklabels()] == settings
+    assert [label.get_text() for label in risk.get_yticklabels()] == [
+        s.removeprefix("pressure=") for s in settings
+    ]
     assert expected.iloc[:, 0].tolist() == [
         int(km[(km["setting"] == s) & (km["time"] == 0)]["at_risk"].iloc[0]) for s in settings
     ]
