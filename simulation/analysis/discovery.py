@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.analysis.data import as_results, read_experiment
-from simulation.analysis.survival import founded_mask
+from simulation.analysis.survival import after_warmup, founded_mask
 from simulation.errors import AllianceError, ConfigError
 from simulation.results import Results
 
@@ -285,7 +285,8 @@ def _table(results: Results, level: str, names: list[str]) -> pd.DataFrame:
     runs = results.runs.assign(run_id=results.runs["run_id"].astype("string"))
     if level == "runs":
         return runs.reset_index(drop=True)
-    alliances = results.alliances[founded_mask(results.alliances)]
+    alliances = after_warmup(results.alliances, results.runs)
+    alliances = alliances[founded_mask(alliances)]
     alliances = alliances.assign(run_id=alliances["run_id"].astype("string"))
     alliances = alliances.astype({"duration": float, "event_observed": bool})
     clashing = [n for n in names if n in alliances.columns]

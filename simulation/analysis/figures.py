@@ -514,11 +514,15 @@ def outcome_figure(mix: pd.DataFrame, *, title: str | None = None) -> Figure:
         for k, outcome in enumerate(outcomes):
             rows = frame[frame["outcome"] == outcome].set_index("setting").reindex(settings)
             share = rows["share"].to_numpy(dtype=float)
-            err = np.vstack(
-                [
-                    np.nan_to_num(share - rows["ci_low"].to_numpy(dtype=float)),
-                    np.nan_to_num(rows["ci_high"].to_numpy(dtype=float) - share),
-                ]
+            err = np.clip(
+                np.vstack(
+                    [
+                        np.nan_to_num(share - rows["ci_low"].to_numpy(dtype=float)),
+                        np.nan_to_num(rows["ci_high"].to_numpy(dtype=float) - share),
+                    ]
+                ),
+                0.0,
+                None,
             )
             ax.barh(
                 y + (k - (len(outcomes) - 1) / 2) * height,

@@ -23,7 +23,12 @@ from simulation.analysis.data import (
     settings,
     with_settings,
 )
-from simulation.analysis.survival import ORIGIN_WORDS, founded_mask, lifespan_origin
+from simulation.analysis.survival import (
+    ORIGIN_WORDS,
+    after_warmup,
+    founded_mask,
+    lifespan_origin,
+)
 from simulation.errors import ConfigError
 from simulation.records import END_CAUSES
 from simulation.results import Results
@@ -178,7 +183,7 @@ def ends_by_cause(
         ``count``, ``share`` (of the dissolutions in that setting and scope), ``per_run``.
     """
     results, names, runs = _prepare(source, by, max_levels)
-    alliances = results.alliances.merge(
+    alliances = after_warmup(results.alliances, results.runs).merge(
         runs[["run_id", *names, "setting"]], on="run_id", validate="many_to_one"
     )
     n_runs = runs.groupby("setting", observed=True).size()
@@ -349,8 +354,8 @@ def outcome_mix(
     results, names, runs = _prepare(source, by, max_levels)
     if "end_outcome" not in results.alliances.columns:
         raise ConfigError("the alliances table has no 'end_outcome' column (a Model 2 column)")
-    alliances = results.alliances[founded_mask(results.alliances)]
-    alliances = alliances[alliances["end_outcome"].notna()]
+    alliances = after_warmup(results.alliances, results.runs)
+    alliances = alliances[founded_mask(alliances) & alliances["end_outcome"].notna()]
     alliances = alliances.merge(
         runs[["run_id", *names, "setting"]], on="run_id", validate="many_to_one"
     )
@@ -389,4 +394,6 @@ def wilson(count: int, total: int, confidence: float = 0.95) -> tuple[float, flo
     p = count / total
     centre = (p + z * z / (2 * total)) / (1 + z * z / total)
     half = z * np.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / (1 + z * z / total)
-    return p, max(0.0, centre - half), min(1.0, centre + half)
+    low = 0.0 if count == 0 else max(0.0, min(p, centre - half))
+    high = 1.0 if count == total else min(1.0, max(p, centre + half))
+    return p, low, high

@@ -53,6 +53,19 @@ def founded_mask(alliances: pd.DataFrame) -> pd.Series:
     return keep.astype(bool)
 
 
+def after_warmup(alliances: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
+    """The alliances born at or after their run's ``warmup`` (all of them without one).
+
+    The same cohort as the ``runs`` summaries count, so that the report's figures and the
+    per-run figures describe the same alliances.
+    """
+    if "warmup" not in runs.columns or "born" not in alliances.columns:
+        return alliances
+    warmup = runs.assign(run_id=runs["run_id"].astype("string")).set_index("run_id")["warmup"]
+    start = alliances["run_id"].astype("string").map(warmup).fillna(0).astype(float)
+    return alliances[alliances["born"].to_numpy(dtype=float) >= start.to_numpy()]
+
+
 def founded_alliances(
     source: Source,
     by: Iterable[str] | None = None,
@@ -72,7 +85,9 @@ def founded_alliances(
             ``setting`` label. Alliances without a value are left out.
 
     Returns:
-        The alliances (with the grouping columns and ``setting``) and the grouping list.
+        The alliances (with the grouping columns and ``setting``) and the grouping list;
+        with a ``warmup`` column in the runs table, only the alliances born at or after
+        it (see :func:`after_warmup`).
 
     Raises:
         ConfigError: ``within`` is not a column of the alliances table.
@@ -80,7 +95,7 @@ def founded_alliances(
     results = as_results(source)
     experiment = None if isinstance(source, Results) else read_experiment(source)
     names = grouping(results.runs, experiment, by)
-    alliances = results.alliances
+    alliances = after_warmup(results.alliances, results.runs)
     founded = alliances[founded_mask(alliances)]
     founded = founded.astype({"duration": float, "event_observed": bool})
     frame = with_settings(founded, results.runs, names, max_levels)

@@ -140,57 +140,54 @@ def sobol_folder(tmp_path_factory):
     return _save_sweep(folder, specs, experiment)
 
 
-GOVERNANCE = ("shared", "lead_organisation", "administrative_organisation")
+#: Columns that Model 2 added to the alliances table.
+MODEL2_COLUMNS = (
+    "founded_at",
+    "end_outcome",
+    "governance",
+    "governance_at_founding",
+    "founding_size",
+    "founding_value_spread",
+    "founding_complementarity",
+    "founding_trust",
+)
 
 
-def model2_alliances(alliances, seed=0):
-    """Older alliance rows rewritten in the Model 2 schema (ages from founding, outcomes).
+def older_alliances(alliances):
+    """Model 2 alliance rows rewritten as tables were before it: ages from birth.
 
-    ``founded_at`` is birth plus forming time; ``duration`` and ``event_observed`` count
-    from founding and are <NA> for never-founded alliances; a few ends become completed or
-    absorbed so that every outcome occurs; governance forms are drawn at random.
+    ``duration`` runs from birth to the end or the horizon for every alliance,
+    ``event_observed`` is a plain boolean, and the Model 2 columns are gone.
     """
-    rng = np.random.default_rng(seed)
     frame = alliances.copy()
     founded = frame["founded"].to_numpy(dtype=bool)
-    frame["founded_at"] = pd.array(
-        np.where(founded, frame["born"] + frame["steps_forming"], 0), dtype="Int64"
-    )
-    frame.loc[~founded, "founded_at"] = pd.NA
-    duration = pd.array(frame["duration"] - frame["steps_forming"], dtype="Int64")
-    duration[~founded] = pd.NA
-    frame["duration"] = duration
-    observed = pd.array(frame["event_observed"].to_numpy(dtype=bool), dtype="boolean")
-    observed[~founded] = pd.NA
-    frame["event_observed"] = observed
-    cause = frame["end_cause"].astype("object").to_numpy()
-    ended_founded = np.flatnonzero(founded & pd.notna(cause))
-    for k, i in enumerate(ended_founded):
-        if k % 4 == 1:
-            cause[i] = "completed"
-        elif k % 4 == 2:
-            cause[i] = "absorbed"
-    frame["end_cause"] = pd.array(cause, dtype="string")
-    outcome = {"completed": "success", "absorbed": "intermediate", "wound_down": "intermediate"}
-    frame["end_outcome"] = pd.array(
-        [None if pd.isna(c) else outcome.get(c, "failure") for c in cause], dtype="string"
-    )
-    forms = rng.choice(GOVERNANCE, size=len(frame))
-    frame["governance_at_founding"] = pd.array(np.where(founded, forms, None), dtype="string")
-    frame["governance"] = frame["governance_at_founding"]
-    return frame.drop(columns=["founded"])
+    ended = frame["ended"]
+    horizon = int(np.nanmax(ended.to_numpy(dtype=float, na_value=np.nan))) + 1
+    since_birth = np.where(founded, frame["duration"].fillna(0) + frame["founded_at"].fillna(0), 0)
+    since_birth = since_birth - np.where(founded, frame["born"], 0)
+    never = ended.fillna(horizon).to_numpy(dtype=np.int64) - frame["born"].to_numpy()
+    frame["duration"] = np.where(founded, since_birth, never).astype(np.int64)
+    frame["event_observed"] = ended.notna().to_numpy(dtype=bool)
+    return frame.drop(columns=[c for c in MODEL2_COLUMNS if c in frame.columns])
 
 
 @pytest.fixture(scope="session")
-def model2_folder(grid_folder, tmp_path_factory):
-    """The grid sweep with its alliances table in the Model 2 schema."""
+def model2_folder(grid_folder):
+    """The grid sweep: the model writes Model 2 tables."""
+    assert "founded_at" in pd.read_parquet(grid_folder / "alliances").columns
+    return grid_folder
+
+
+@pytest.fixture(scope="session")
+def older_folder(grid_folder, tmp_path_factory):
+    """The grid sweep with its alliances table as written before Model 2."""
     import shutil
 
     from simulation import load
 
-    folder = tmp_path_factory.mktemp("model2") / "sweep"
+    folder = tmp_path_factory.mktemp("older") / "sweep"
     results = load(grid_folder)
-    results.alliances = model2_alliances(results.alliances)
+    results.alliances = older_alliances(results.alliances)
     results.save(folder, tables=("runs", "alliances", "timeseries"))
     shutil.copy(grid_folder / "experiment.json", folder / "experiment.json")
     return folder

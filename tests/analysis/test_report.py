@@ -15,7 +15,16 @@ from simulation.analysis.summary import by_parameter, ends_by_cause, phase_occup
 from simulation.analysis.survival import hazard_by_age, kaplan_meier
 from simulation.errors import ConfigError, OutputError
 
-FIGURES = ["survival", "hazard", "phase_occupancy", "by_parameter", "ends_by_cause", "discovery"]
+FIGURES = [
+    "survival",
+    "survival_by_governance",
+    "hazard",
+    "phase_occupancy",
+    "by_parameter",
+    "ends_by_cause",
+    "outcomes",
+    "discovery",
+]
 
 
 def _links(markdown: str) -> list[str]:
@@ -308,12 +317,19 @@ def test_survival_figure_has_a_number_at_risk_row(grid_folder):
     assert all(ax.get_title(loc="left") != "number at risk" for ax in plain.get_axes())
 
 
-def test_report_names_the_estimator_and_skips_model2_sections_on_older_tables(grid_report):
-    text = grid_report.read_text()
+def test_report_names_the_estimator_and_skips_model2_sections_on_older_tables(
+    older_folder, tmp_path
+):
+    path = write_report(older_folder, tmp_path / "rep", discover=[])
+    text = path.read_text()
     assert "KM median lifespan from the start of forming (months)" in text
     assert "Kaplan-Meier median lifespan from the start of forming" in text
     assert "## Outcomes of founded alliances" not in text
     assert "## Survival by governance form" not in text
+    assert "from the start of forming; alliances still active" in text
+    km = pd.read_csv(path.parent / "survival.csv")
+    alliances = pd.read_parquet(older_folder / "alliances")
+    assert km[km["time"] == 0]["at_risk"].sum() == int(alliances["founded"].sum())
 
 
 def test_report_of_model2_tables(model2_folder, tmp_path):

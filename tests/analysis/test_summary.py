@@ -309,11 +309,11 @@ def test_outcome_mix_needs_the_model2_column(make_results):
         outcome_mix(results)
 
 
-def test_the_headline_and_report_name_the_same_estimator(model2_folder, grid_folder, tmp_path):
+def test_the_headline_and_report_name_the_same_estimator(model2_folder, older_folder, tmp_path):
     from simulation.analysis.command import headline
     from simulation.analysis.summary import summary_table
 
-    for folder, words in ((model2_folder, "from founding"), (grid_folder, "from the start of")):
+    for folder, words in ((model2_folder, "from founding"), (older_folder, "from the start of")):
         table = summary_table(folder)
         path = tmp_path / "summary.csv"
         table.to_csv(path, index=False)

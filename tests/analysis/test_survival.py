@@ -169,3 +169,15 @@ def test_model2_tables_count_from_founding_and_drop_never_founded(make_results):
 def test_older_tables_count_from_forming(hand_example):
     assert lifespan_origin(hand_example.alliances) == "forming"
     assert founded_mask(hand_example.alliances).sum() == 10
+
+
+def test_alliances_born_in_the_warmup_are_left_out(make_results):
+    runs = [{"run_id": "a", "warmup": 10}, {"run_id": "b", "warmup": 0}]
+    alliances = [
+        {"run_id": "a", "born": 5, "duration": 3, "event_observed": True},
+        {"run_id": "a", "born": 10, "duration": 7, "event_observed": True},
+        {"run_id": "b", "born": 5, "duration": 9, "event_observed": False},
+    ]
+    km = kaplan_meier(make_results(runs, alliances))
+    assert km["at_risk"].iloc[0] == 2
+    assert km.loc[km["events"] > 0, "time"].tolist() == [7.0]
