@@ -93,7 +93,9 @@ class Discovery:
             limited), ``chosen``.
         chosen: index of the chosen box in ``trajectory``.
         stats: ``rows``, ``cases``, ``base_rate`` (cases / rows), ``coverage``,
-            ``density``, ``mass``, ``left_out`` (rows where the outcome is unknown).
+            ``density``, ``mass``, ``left_out`` (rows where the outcome is unknown), and
+            of the densest box on the trajectory ``densest_density``, ``densest_mass``,
+            ``densest_restricts`` (the parameters it limits).
     """
 
     outcome: Outcome
@@ -244,6 +246,12 @@ def scenario_discovery(
         "density": float(row["density"]),
         "mass": float(row["mass"]),
         "left_out": int((~keep).sum()),
+    }
+    densest = trajectory.iloc[int(trajectory["density"].to_numpy().argmax())]
+    stats |= {
+        "densest_density": float(densest["density"]),
+        "densest_mass": float(densest["mass"]),
+        "densest_restricts": str(densest["restricted"]),
     }
     return Discovery(chosen, limits, trajectory, select, stats)
 

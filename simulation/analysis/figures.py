@@ -187,7 +187,7 @@ def survival_figure(
                 where="post",
                 color=colour,
                 lw=1.6,
-                label=f"{setting} ({n} alliances)",
+                label=f"{_unnamed(setting, by)} ({n} alliances)",
             )
             ax.fill_between(
                 curve["time"],
@@ -205,7 +205,12 @@ def survival_figure(
         ax.set_xlim(left=0)
         if panel:
             ax.set_title(f"by {panel}", fontsize="medium")
-        ax.legend(title=_legend_title(panel, by), fontsize="small", title_fontsize="small")
+        ax.legend(
+            title=_legend_title(panel, by),
+            fontsize="small",
+            title_fontsize="small",
+            loc="lower left",  # curves start high on the left and fall to the right
+        )
         if at_risk:
             risk = figure.add_subplot(grid[row * 2 + 1, col], sharex=ax)
             _risk_table(risk, ax, number_at_risk, frame, settings, colours, by)
@@ -231,11 +236,7 @@ def _risk_table(risk, ax, number_at_risk, frame, settings, colours, by=()) -> No
         for t, n in zip(ticks, counts.loc[setting], strict=True):
             risk.text(t, y, f"{int(n)}", ha="center", va="center", fontsize="x-small", color=colour)
     risk.set_ylim(len(settings) - 0.5, -0.5)
-    labels = []
-    for setting in settings:
-        for name in by:
-            setting = setting.replace(f"{name}=", "")
-        labels.append(_short(setting))
+    labels = [_short(_unnamed(setting, by)) for setting in settings]
     risk.set_yticks(range(len(settings)), labels, fontsize="x-small")
     for label, colour in zip(risk.get_yticklabels(), colours, strict=True):
         label.set_color(colour)
@@ -246,6 +247,13 @@ def _risk_table(risk, ax, number_at_risk, frame, settings, colours, by=()) -> No
     risk.grid(False)
     risk.set_title("number at risk", fontsize="small", loc="left")
     risk.set_xlabel("alliances neither ended nor censored at that age", fontsize="x-small")
+
+
+def _unnamed(setting: str, by: Sequence[str]) -> str:
+    """A setting label without the ``name=`` of the grouping parameters (the legend's title)."""
+    for name in by:
+        setting = setting.replace(f"{name}=", "")
+    return setting
 
 
 def _short(label: str, width: int = 28) -> str:

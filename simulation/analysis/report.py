@@ -369,6 +369,18 @@ def _outcome_section(
     )
 
 
+def _densest(found) -> str:
+    """When the whole sweep is the best box: how far the densest box got."""
+    st = found.stats
+    if not found.restricted().empty or not st["densest_restricts"]:
+        return ""
+    return (
+        f"; no box concentrates it much: the densest PRIM found (limiting "
+        f"{st['densest_restricts']}, {st['densest_mass']:.0%} of the rows) has density "
+        f"{st['densest_density']:.0%}"
+    )
+
+
 def _quasi_p(box: pd.DataFrame) -> str:
     values = box[["qp_lower", "qp_upper"]].to_numpy(dtype=float)
     if box.empty or pd.isna(values).all():
@@ -451,7 +463,10 @@ def _discovery(out: Path, results: Results, experiment: Experiment, outcomes: Se
             + (f", {st['left_out']} undecided left out" if st["left_out"] else "")
             + f"): {found_box.describe()}; coverage {st['coverage']:.0%}, density "
             f"{st['density']:.0%} (vs {st['base_rate']:.0%} overall), holding "
-            f"{st['mass']:.0%} of the {outcome.level}" + _quasi_p(found_box.restricted()) + "."
+            f"{st['mass']:.0%} of the {outcome.level}"
+            + _quasi_p(found_box.restricted())
+            + _densest(found_box)
+            + "."
         )
         boxes.append(found_box.box.assign(outcome=outcome.name, **{k: st[k] for k in st}))
         trajectories.append(found_box.trajectory.assign(outcome=outcome.name))

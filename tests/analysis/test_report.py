@@ -198,7 +198,8 @@ def test_figures_are_labelled(grid_folder):
         assert visible[0].get_ylabel() or visible[0].get_yticklabels(), figure.get_suptitle()
     legend = drawn[0].get_axes()[0].get_legend()
     texts = [t.get_text() for t in legend.get_texts()]
-    assert any(t.startswith("pressure=0.2 (") for t in texts)
+    assert any(t.startswith("0.2 (") for t in texts)  # the legend's title names pressure
+    assert legend.get_title().get_text() == "pressure"
 
 
 def test_importing_the_package_stays_light():
