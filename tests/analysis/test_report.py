@@ -207,7 +207,9 @@ def test_importing_the_package_stays_light():
         """
         import json, sys
         import simulation.analysis, simulation.analysis.command
-        heavy = [m for m in ("matplotlib", "lifelines", "SALib") if m in sys.modules]
+        heavy = [
+            m for m in ("matplotlib", "lifelines", "SALib", "ema_workbench") if m in sys.modules
+        ]
         print(json.dumps(heavy))
         """
     )
