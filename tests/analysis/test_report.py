@@ -106,8 +106,13 @@ def test_report_refuses_bad_folders(grid_folder, tmp_path):
     assert (precious / "data.txt").read_text() == "keep me"
 
 
-def test_report_of_a_sobol_sweep_has_sensitivity_indices(sobol_folder):
-    path = write_report(sobol_folder)
+@pytest.fixture(scope="module")
+def sobol_report(sobol_folder):
+    return write_report(sobol_folder)
+
+
+def test_report_of_a_sobol_sweep_has_sensitivity_indices(sobol_report):
+    path = sobol_report
     out = path.parent
     indices = pd.read_csv(out / "sensitivity.csv")
     assert set(indices["method"]) == {"sobol"}
@@ -268,8 +273,19 @@ def test_missing_optional_dependency_is_a_one_line_error(monkeypatch, grid_folde
     assert err.count("\n") == 1 and "needs lifelines" in err
 
 
+@pytest.fixture
+def quick_build(monkeypatch):
+    """Reports that only write report.md (the folder handling is what is tested)."""
+    from simulation.analysis import report
+
+    def build(out, *args, **kwargs):
+        (out / "report.md").write_text("# Report\n")
+
+    monkeypatch.setattr(report, "_build", build)
+
+
 @pytest.mark.parametrize("umask", [0o022, 0o027])
-def test_report_folders_follow_the_umask(grid_folder, tmp_path, umask):
+def test_report_folders_follow_the_umask(grid_folder, tmp_path, umask, quick_build):
     import os
 
     old = os.umask(umask)
@@ -281,7 +297,7 @@ def test_report_folders_follow_the_umask(grid_folder, tmp_path, umask):
     assert (path.stat().st_mode & 0o777) == 0o666 & ~umask
 
 
-def test_replacing_a_report_is_said(grid_folder, tmp_path, capsys):
+def test_replacing_a_report_is_said(grid_folder, tmp_path, capsys, quick_build):
     out = tmp_path / "rep"
     args = ["report", str(grid_folder), "--out", str(out), "--discover", "none"]
     assert cli.main(args) == 0
@@ -335,15 +351,14 @@ def test_report_names_the_estimator_and_skips_model2_sections_on_older_tables(
     assert km[km["time"] == 0]["at_risk"].sum() == int(alliances["founded"].sum())
 
 
-def test_report_of_model2_tables(model2_folder, tmp_path):
-    path = write_report(model2_folder, tmp_path / "rep", discover=[])
+def test_report_of_model2_tables(model2_folder, grid_report):
+    path = grid_report
     out = path.parent
     text = path.read_text()
     assert "KM median lifespan from founding (months)" in text
     assert "from the month they were founded" in text
     assert "## Outcomes of founded alliances" in text
     assert "## Survival by governance form" in text
-    assert "## Scenario discovery" not in text
     mix = pd.read_csv(out / "outcomes.csv")
     assert set(mix["outcome"]) == {"success", "intermediate", "failure"}
     alliances = pd.read_parquet(model2_folder / "alliances")
@@ -359,29 +374,33 @@ def test_report_of_model2_tables(model2_folder, tmp_path):
         assert (out / link).is_file(), link
 
 
-def test_report_discovers_named_and_written_outcomes(grid_folder, tmp_path):
-    path = write_report(
-        grid_folder,
-        tmp_path / "rep",
-        discover=["renewed_at_least_once", "event_observed and duration <= 60", "nonsense <"],
+def test_report_discovers_named_and_written_outcomes(grid_folder, grid_report, tmp_path):
+    from simulation.analysis.data import load_results, read_experiment
+    from simulation.analysis.report import _discovery
+
+    # by default a sweep's report discovers the named outcomes
+    default = grid_report.read_text().split("## Scenario discovery", 1)[1]
+    assert "**dissolved_within_3_years**" in default and "**renewed_at_least_once**" in default
+    outcomes = ["renewed_at_least_once", "event_observed and duration <= 60", "nonsense <"]
+    section = _discovery(
+        tmp_path, load_results(grid_folder), read_experiment(grid_folder), outcomes
     )
-    text = path.read_text()
-    section = text.split("## Scenario discovery", 1)[1]
     assert "**renewed_at_least_once**" in section
     assert "**event_observed and duration <= 60**" in section
     assert "**nonsense <**: not computed (cannot evaluate the outcome" in section
-    boxes = pd.read_csv(path.parent / "discovery.csv")
+    boxes = pd.read_csv(tmp_path / "discovery.csv")
     assert set(boxes["outcome"]) == {"renewed_at_least_once", "event_observed and duration <= 60"}
     assert set(boxes["parameter"]) == {"pressure"}
-    peel = pd.read_csv(path.parent / "discovery_peeling.csv")
+    peel = pd.read_csv(tmp_path / "discovery_peeling.csv")
     assert peel.groupby("outcome")["chosen"].sum().tolist() == [1, 1]
+    assert (tmp_path / "discovery.png").stat().st_size > 5000
 
 
-def test_sensitivity_section_reports_the_replication_noise(sobol_folder):
-    text = write_report(sobol_folder, discover=[]).read_text()
+def test_sensitivity_section_reports_the_replication_noise(sobol_report):
+    text = sobol_report.read_text()
     section = text.split("## Sensitivity indices", 1)[1]
     assert "one replication per sample the replication noise is not measured" in section
-    indices = pd.read_csv(sobol_folder / "report" / "sensitivity.csv")
+    indices = pd.read_csv(sobol_report.parent / "sensitivity.csv")
     assert {"S1_low", "S1_high", "ST_low", "ST_high", "noise_share", "noise_floor"} <= set(
         indices.columns
     )
