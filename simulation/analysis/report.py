@@ -238,8 +238,9 @@ def _build(
             "Dissolution hazard by age",
             "hazard",
             "Dissolutions of founded alliances per alliance-month at risk in 12-month age bins "
-            f"(life table), {grouped}, with exact Poisson 95% intervals: a rising line means "
-            "alliances become more likely to end as they age.",
+            f"(life table, ages {survival.ORIGIN_WORDS[origin]}), {grouped}, with exact "
+            "Poisson 95% intervals: a rising line means alliances become more likely to end "
+            "as they age.",
             ["hazard.csv"],
         )
     )
