@@ -40,7 +40,7 @@ def test_an_existing_file_is_replaced_whole(tmp_path):
 def test_a_failure_midway_leaves_nothing_behind(tmp_path, monkeypatch):
     drawn = []
 
-    def draw(self, model, layout, scenario):
+    def draw(self, model, layout, scenario, lang="en"):
         drawn.append(model.steps)
         if len(drawn) == 3:
             raise RuntimeError("boom")
