@@ -84,7 +84,7 @@ _CSS = """
 .alliances-lang { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
 .alliances-lang .alliances-lang-label { font-size: 16px; font-weight: 700; color: #333; }
 .alliances-toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 10px;
-  margin: 8px 0 4px 0; }
+  margin: 20px 0 4px 0; }
 .alliances-toolbar .alliances-scenario { flex: 0 1 230px; min-width: 190px; }
 .alliances-toolbar .v-input { margin-top: 0 !important; padding-top: 0 !important; }
 .alliances-toolbar .v-text-field__details { display: none; }
