@@ -381,8 +381,9 @@ def draw_network(
         ncol=3,
         fontsize=LEGEND_SIZE,
         frameon=False,
-        handletextpad=0.3,
-        columnspacing=1.0,
+        handletextpad=0.2,
+        columnspacing=0.5,
+        borderpad=0.2,
     )
     for handle in legend.legend_handles:
         handle.set_sizes([160.0])
@@ -426,8 +427,10 @@ def draw_phase_counts(
     _style_axes(ax, _("Alliances in each phase"))
     below = legend == "below"
     ax.legend(
-        loc="upper center" if below else "upper left",
-        bbox_to_anchor=(0.45, -0.3) if below else (1.0, 1.0),
+        loc="lower center" if below else "upper left",
+        # below: centred on the whole figure, so longer labels (Dutch) still fit
+        bbox_to_anchor=(0.5, 0.0) if below else (1.0, 1.0),
+        bbox_transform=ax.figure.transFigure if below else ax.transAxes,
         ncol=2 if below else 1,
         fontsize=LEGEND_SIZE,
         frameon=False,
@@ -565,7 +568,7 @@ class Slide:
         """A new 16 x 9 inch slide figure (``dpi`` 72: 1152 x 648 pixels)."""
         figure = Figure(figsize=(16.0, 9.0), dpi=dpi)
         left = figure.add_gridspec(1, 1, **_inches(figure, 0.1, 8.6, 1.3, 0.95))
-        right = figure.add_gridspec(2, 1, hspace=0.42, **_inches(figure, 8.4, 2.3, 0.75, 0.95))
+        right = figure.add_gridspec(2, 1, hspace=0.42, **_inches(figure, 8.4, 3.4, 0.75, 0.95))
         return cls(
             figure,
             figure.add_subplot(left[0, 0]),
