@@ -70,17 +70,6 @@ END_OUTCOMES: dict[str, str] = {
     "failure": N_("failure"),
 }
 
-#: The outcome of each end cause (Model 2's ``end_outcome``).
-OUTCOME_OF_CAUSE: dict[str, str] = {
-    "completed": "success",
-    "absorbed": "intermediate",
-    "wound_down": "intermediate",
-    "formation_failed": "failure",
-    "founding_conflict": "failure",
-    "lack_of_results": "failure",
-    "transformation_failed": "failure",
-}
-
 #: Forms of governance (the ``governance`` column; Provan & Kenis's three forms).
 GOVERNANCE: dict[str, str] = {
     "shared": N_("shared governance"),

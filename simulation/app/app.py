@@ -109,7 +109,8 @@ _CSS = """
 .alliances-section { font-size: 17px; font-weight: 800; text-transform: uppercase;
   color: #333; margin: 8px 0 2px 0; }
 .alliances-description { font-size: 17px; color: #222; margin: 2px 0 4px 0; }
-.alliances-note { font-size: 17px; font-weight: 700; padding: 4px 10px; border-radius: 6px;
+.alliances-note { display: block; font-size: 17px; font-weight: 700; padding: 4px 10px;
+  border-radius: 6px;
   background: #FFF3CD; border: 2px solid #8a6d00; margin: 4px 0; }
 .alliances-slider { margin: 0; }
 .alliances-slider-head { display: flex; flex-wrap: wrap; gap: 0 8px; align-items: baseline; }
@@ -119,10 +120,10 @@ _CSS = """
 .alliances-slider .v-input { margin-top: 0 !important; padding-top: 0 !important; }
 .alliances-slider .v-input__slot { margin-bottom: 0 !important; min-height: 28px !important; }
 .alliances-slider .v-messages, .alliances-slider .v-text-field__details { display: none; }
-.alliances-slider .v-slider__thumb-label { font-size: 15px !important; }
+.alliances-slider .v-slider__thumb-label { font-size: 16px !important; }
 .alliances-slider .v-slider__track-fill, .alliances-slider .v-slider__track-background {
   height: 6px !important; }
-.alliances-seed { max-width: 12em; margin-top: 10px; }
+.alliances-seed { flex: 0 0 8.5em; max-width: 8.5em; }
 .alliances-claim { position: relative; font-weight: 800; text-decoration: underline dotted;
   cursor: help; white-space: nowrap; }
 .alliances-claim .alliances-claim-tip { display: none; position: absolute; z-index: 20;
@@ -513,6 +514,7 @@ def AllianceApp(scenario: str = "default", seed: int = 0, lang: str = DEFAULT_LA
             with solara.Div(classes=["alliances-speed"]):
                 solara.Text(_("Months per step"), classes=["alliances-label"])
                 solara.ToggleButtonsSingle(value=speed, values=list(SPEEDS))
+            solara.InputInt(_("Seed"), value=seed_value, classes=["alliances-seed"])
         with solara.Div(classes=["alliances-body"]):
             with solara.Div(classes=["alliances-settings"]):
                 solara.HTML(
@@ -523,11 +525,12 @@ def AllianceApp(scenario: str = "default", seed: int = 0, lang: str = DEFAULT_LA
                     classes=["alliances-description"],
                     attributes={"data-testid": "scenario-description"},
                 )
-                solara.Text(_("Settings (apply on Reset)"), classes=["alliances-section"])
-                if pending:
+                if pending:  # in place of the heading, so the sliders do not move down
                     solara.Text(
                         _("Press Reset to apply the new settings"), classes=["alliances-note"]
                     )
+                else:
+                    solara.Text(_("Settings (apply on Reset)"), classes=["alliances-section"])
                 if error.value:
                     solara.Error(error.value)
                 with solara.Div(classes=["alliances-sliders"]):
@@ -549,7 +552,6 @@ def AllianceApp(scenario: str = "default", seed: int = 0, lang: str = DEFAULT_LA
                             set_value,
                             language.value,
                         )
-                solara.InputInt(_("Seed"), value=seed_value, classes=["alliances-seed"])
             with solara.Div(classes=["alliances-main"]):
                 solara.HTML(
                     tag="div", unsafe_innerHTML=cycle_html(snapshot.figures, language.value)

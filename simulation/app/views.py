@@ -30,9 +30,9 @@ from simulation import palette
 from simulation.i18n import DEFAULT_LANGUAGE, N_, translator
 from simulation.model import AllianceModel
 from simulation.params import Params
-from simulation.records import TIMESERIES_COLUMNS
+from simulation.records import OUTCOMES, TIMESERIES_COLUMNS
 from simulation.scenarios import get_scenario
-from simulation.terms import OUTCOME_OF_CAUSE, PHASES
+from simulation.terms import PHASES
 
 #: The four living phases, in lifecycle order (index = the model's phase code).
 PHASE_LABELS: tuple[str, ...] = ("forming", "founding", "evolving", "transforming")
@@ -262,18 +262,14 @@ class RunningFigures:
 def end_counts(model: AllianceModel) -> tuple[dict[str, int], dict[str, int]]:
     """Alliances ended so far, by outcome and by cause.
 
-    The outcome is the model's own ``end_outcome`` where the model records one (Model 2),
-    and otherwise follows from the cause (``simulation.terms.OUTCOME_OF_CAUSE``).
+    The outcome of a cause is the model's own (``simulation.records.OUTCOMES``, the
+    ``end_outcome`` column); a cause the model has no outcome for counts as a failure.
     """
     store = model.world.alliances
     causes = Counter(cause for cause in store.end_cause[: store.count] if cause)
-    recorded = getattr(store, "end_outcome", None)
-    if recorded is not None:
-        outcomes = Counter(str(o) for o in list(recorded)[: store.count] if o)
-    else:
-        outcomes = Counter()
-        for cause, n in causes.items():
-            outcomes[OUTCOME_OF_CAUSE.get(cause, "failure")] += n
+    outcomes: Counter[str] = Counter()
+    for cause, n in causes.items():
+        outcomes[OUTCOMES.get(cause, "failure")] += n
     return dict(outcomes), dict(causes)
 
 

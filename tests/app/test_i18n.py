@@ -99,3 +99,19 @@ def test_updating_the_catalogues_keeps_them_as_they_are(tmp_path, monkeypatch):
         after = {str(m.id): m.string for m in catalogue(lang) if m.id}
         assert after == before[lang]
     assert (copy / f"{i18n.DOMAIN}.pot").read_bytes().count(b"msgid") == pot_before.count(b"msgid")
+
+
+def test_the_vocabulary_covers_every_code_the_model_records():
+    from simulation.behaviour.governance import FORMS
+    from simulation.records import END_CAUSES as MODEL_CAUSES
+    from simulation.records import OUTCOME_KINDS
+    from simulation.state import PHASES as MODEL_PHASES
+
+    assert set(PHASES) == set(MODEL_PHASES)
+    assert set(END_CAUSES) == set(MODEL_CAUSES)
+    assert list(END_OUTCOMES) == list(OUTCOME_KINDS)
+    assert set(GOVERNANCE) == set(FORMS)
+    nl, es = i18n.translator("nl"), i18n.translator("es")
+    for mapping in (END_CAUSES, END_OUTCOMES, GOVERNANCE):
+        for label in mapping.values():
+            assert nl(label) != label and es(label) != label, label
