@@ -124,10 +124,11 @@ _CSS = """
 .alliances-slider .v-slider__track-fill, .alliances-slider .v-slider__track-background {
   height: 6px !important; }
 .alliances-seed { flex: 0 0 8.5em; max-width: 8.5em; }
-.alliances-claim { position: relative; font-weight: 800; text-decoration: underline dotted;
-  cursor: help; white-space: nowrap; }
+.alliances-slider-hint, .alliances-description { position: relative; }
+.alliances-claim { font-weight: 800; text-decoration: underline dotted; cursor: help;
+  white-space: nowrap; }
 .alliances-claim .alliances-claim-tip { display: none; position: absolute; z-index: 20;
-  left: 0; top: 1.4em; width: 18em; max-width: 70vw; white-space: normal; font-size: 17px;
+  left: 0; right: 0; top: 100%; white-space: normal; font-size: 17px;
   font-weight: 600; background: #111; color: #fff; padding: 6px 10px; border-radius: 6px; }
 .alliances-claim:hover .alliances-claim-tip, .alliances-claim:focus .alliances-claim-tip {
   display: block; }
@@ -195,7 +196,11 @@ _CLAIM = re.compile(r"\bC(\d{1,2})\b")
 
 
 def claims_html(text: str, lang: str = DEFAULT_LANGUAGE) -> str:
-    """``text`` as HTML with each claim code (C20) explained on hover or focus."""
+    """``text`` as HTML with each claim code (C20) explained on hover or focus.
+
+    The explanation drops below the line it is in, as wide as that line's box (the slider
+    hint or the scenario description), so it never runs out of the window.
+    """
     _ = translator(lang)
 
     def explain(match: re.Match) -> str:

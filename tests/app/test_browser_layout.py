@@ -277,3 +277,20 @@ def test_the_lifecycle_is_drawn_as_a_cycle(window_page, dutch_server):
         assert sentence == _(PHASE_SENTENCES[phase])
     assert page.locator(".alliances-cycle svg").count() == 5  # three steps on, two renewals back
     guard.assert_clean()
+
+
+@pytest.mark.parametrize(("width", "height", "zoom"), [(1280, 800, 1.0), (1024, 768, 1.5)])
+def test_claim_tips_stay_inside_the_window(window_page, dutch_server, width, height, zoom):
+    page, guard = window_page(dutch_server, width, height, zoom)
+    claims = page.locator(".alliances-claim")
+    for index in range(claims.count()):
+        claim = claims.nth(index)
+        claim.scroll_into_view_if_needed()
+        claim.focus()
+        tip = claim.locator(".alliances-claim-tip")
+        tip.wait_for(state="visible")
+        box = tip.bounding_box()
+        inner = page.evaluate("[window.innerWidth, document.documentElement.scrollWidth]")
+        assert box["x"] >= 0 and box["x"] + box["width"] <= inner[0] + 0.5, claim.inner_text()
+        assert inner[1] <= inner[0], "a tip made the page scroll sideways"
+    guard.assert_clean()
