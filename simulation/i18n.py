@@ -176,7 +176,13 @@ def update_catalogues() -> dict[str, list[str]]:
 
     pot = template()
     LOCALE_DIR.mkdir(parents=True, exist_ok=True)
-    with (LOCALE_DIR / f"{DOMAIN}.pot").open("wb") as handle:
+    pot_path = LOCALE_DIR / f"{DOMAIN}.pot"
+    if pot_path.exists():  # same messages: keep the date, so an update changes no file
+        with pot_path.open("rb") as handle:
+            old = read_po(handle, domain=DOMAIN)
+        if _entries(old) == _entries(pot):
+            pot.creation_date = old.creation_date
+    with pot_path.open("wb") as handle:
         write_po(handle, pot, width=100, include_lineno=False)
     todo: dict[str, list[str]] = {}
     for lang in LANGUAGES:
@@ -197,6 +203,15 @@ def update_catalogues() -> dict[str, list[str]]:
     messages.cache_clear()
     translator.cache_clear()
     return todo
+
+
+def _entries(catalog) -> list[tuple]:
+    """What a catalogue file says of its messages (files, not lines: those are not written)."""
+    return sorted(
+        (str(m.id), tuple(sorted({f for f, _ in m.locations})), tuple(sorted(m.flags)))
+        for m in catalog
+        if m.id
+    )
 
 
 def main() -> int:
