@@ -117,6 +117,8 @@ class World:
     alliances: AllianceStore
     environment: Environment
     step: int = 0
+    votes: dict[int, dict[int, str]] = field(default_factory=dict)  # alliance -> org -> vote
+    backing: dict[int, dict[int, str]] = field(default_factory=dict)  # alliance -> org -> backed
     # Derived each step by the model, before the phases run:
     size: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     load: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
