@@ -61,8 +61,13 @@ def start_classroom(tmp_dir: Path, *args: str) -> ClassroomServer:
                 with urllib.request.urlopen(base, timeout=5) as response:
                     if response.status == 200:
                         return ClassroomServer(
-                            process, base, lecturer["url"], lecturer["token"], base,
-                            join["code"], log,
+                            process,
+                            base,
+                            lecturer["url"],
+                            lecturer["token"],
+                            base,
+                            join["code"],
+                            log,
                         )
             except OSError:
                 pass
@@ -80,8 +85,6 @@ def stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
-
-
 
 
 class Client:

@@ -95,11 +95,15 @@ def debrief(game: Round) -> dict[str, Any]:
     n = len(members)
     for a in ours:
         rows = events[events["alliance_id"] == a]
-        spells = np.flatnonzero((members.alliance[:n] == a) & np.isin(members.org[:n], [*game.by_org]))
+        spells = np.flatnonzero(
+            (members.alliance[:n] == a) & np.isin(members.org[:n], [*game.by_org])
+        )
         paths.append(
             {
                 "alliance": a,
-                "students": sorted({game.by_org[int(members.org[r])].name for r in spells.tolist()}),
+                "students": sorted(
+                    {game.by_org[int(members.org[r])].name for r in spells.tolist()}
+                ),
                 "born": int(store.born[a]) - game.start_month,
                 "phase": PHASES[int(store.phase[a])],
                 "end_cause": store.end_cause[a],
@@ -115,7 +119,11 @@ def debrief(game: Round) -> dict[str, Any]:
                 ],
                 "reached": [
                     PHASES[0],
-                    *(PHASES[p] for p in (FOUNDING, EVOLVING, TRANSFORMING) if store.phase_steps[a, p]),
+                    *(
+                        PHASES[p]
+                        for p in (FOUNDING, EVOLVING, TRANSFORMING)
+                        if store.phase_steps[a, p]
+                    ),
                 ],
             }
         )

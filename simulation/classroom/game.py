@@ -262,9 +262,7 @@ class Round:
 
     def due(self) -> bool:
         """Whether the running month's window has closed."""
-        return (
-            self.state == RUNNING and self.deadline is not None and self.clock() >= self.deadline
-        )
+        return self.state == RUNNING and self.deadline is not None and self.clock() >= self.deadline
 
     # --- the month -----------------------------------------------------------------------
     def end_month(self) -> None:
@@ -489,7 +487,9 @@ class Round:
         else:
             self._member_alliance(student, alliance)
             phase = int(model.world.alliances.phase[alliance])
-            if not (phase == FORMING or (phase == EVOLVING and model.world.alliances.open[alliance])):
+            if not (
+                phase == FORMING or (phase == EVOLVING and model.world.alliances.open[alliance])
+            ):
                 raise RoundError("cannot_invite_now")
         student.invites_sent += len(targets)
         answers = {}
@@ -645,4 +645,3 @@ class Round:
             "feed": [entry for entry in self.feed if entry["seq"] > seq],
             "students": [self.student_summary(s) for s in self.students.values()],
         }
-

@@ -61,9 +61,7 @@ def _bool(v: Any) -> bool:
 
 
 def _number(low: float, high: float) -> Callable[[Any], bool]:
-    return lambda v: (
-        type(v) in (int, float) and math.isfinite(v) and low <= v <= high
-    )
+    return lambda v: type(v) in (int, float) and math.isfinite(v) and low <= v <= high
 
 
 def _orgs(v: Any) -> bool:

@@ -166,7 +166,9 @@ NL: dict[str, str] = {
     "no_invitations": "Geen uitnodigingen",
     "invite_new": "{who} nodigt je uit een nieuwe alliantie te beginnen",
     "invite_existing": "{who} nodigt je uit in alliantie {id}",
-    "invite_provisional": "{who} nodigde je uit in alliantie {id}; volgens de regel van het model zei je ja",
+    "invite_provisional": (
+        "{who} nodigde je uit in alliantie {id}; volgens de regel van het model zei je ja"
+    ),
     "accept": "Aannemen",
     "decline": "Afslaan",
     "your_alliances": "Jouw allianties",
@@ -301,7 +303,9 @@ ES: dict[str, str] = {
     "no_invitations": "Sin invitaciones",
     "invite_new": "{who} te invita a fundar una nueva alianza",
     "invite_existing": "{who} te invita a la alianza {id}",
-    "invite_provisional": "{who} te invitó a la alianza {id}; según la regla del modelo dijiste que sí",
+    "invite_provisional": (
+        "{who} te invitó a la alianza {id}; según la regla del modelo dijiste que sí"
+    ),
     "accept": "Aceptar",
     "decline": "Rechazar",
     "your_alliances": "Tus alianzas",
@@ -389,7 +393,9 @@ ES: dict[str, str] = {
     "feed_vote": "{who} votó sobre una renovación",
     "feed_back": "{who} apoyó una propuesta",
     "feed_shock": "Choque: la presión sube",
-    "lecturer_key_missing": "Abre la dirección del profesor que muestra el terminal: contiene la clave",
+    "lecturer_key_missing": (
+        "Abre la dirección del profesor que muestra el terminal: contiene la clave"
+    ),
     "debrief_heading": "Puesta en común",
     "debrief_button": "Mostrar la puesta en común",
     "export_csv": "Exportar las decisiones (CSV)",

@@ -30,4 +30,3 @@ def lobby(tmp_path_factory):
 def name(request) -> str:
     """A student name unique to the test (tests share the lobby's round)."""
     return "S" + str(abs(hash(request.node.nodeid)) % 10**8)
-

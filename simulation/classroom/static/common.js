@@ -26,7 +26,7 @@ const Classroom = (() => {
     return text;
   }
 
-  // Fill every element marked data-i18n="key" with its string.
+  // Fill every element that has a data-i18n attribute with the string it names.
   function translate(root) {
     for (const node of (root || document).querySelectorAll("[data-i18n]")) {
       node.textContent = t(node.dataset.i18n);
