@@ -199,12 +199,15 @@ def main() -> int:
         f"{args.students} students, {len(loaded)} actions measured ({lost} lost, {refused} "
         f"refused by the round), {months} monthly updates"
     )
-    print(f"  action -> lecturer: median {1000 * median:.1f} ms, p95 {1000 * p95:.1f} ms, "
-          f"max {1000 * worst:.1f} ms")
+    print(
+        f"  action -> lecturer: median {1000 * median:.1f} ms, p95 {1000 * p95:.1f} ms, "
+        f"max {1000 * worst:.1f} ms"
+    )
     print(f"  median / target (200 ms): {median / MEDIAN_TARGET:.3f}")
     print(f"  p95 / target (500 ms):    {p95 / P95_TARGET:.3f}")
-    print(f"  median / one student alone ({1000 * alone_median:.1f} ms): "
-          f"{median / alone_median:.2f}")
+    print(
+        f"  median / one student alone ({1000 * alone_median:.1f} ms): {median / alone_median:.2f}"
+    )
     ok = median < MEDIAN_TARGET and p95 < P95_TARGET and lost == 0
     print("  within targets" if ok else "  OUTSIDE TARGETS")
     return 0 if ok else 1

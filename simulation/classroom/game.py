@@ -518,14 +518,24 @@ class Round:
 
     # --- what the pages show ------------------------------------------------------------
     def candidates(self, student: Student) -> list[int]:
-        """Organisations a student may invite: other students, and a few of the model's."""
-        cached = self._candidates.get(student.id)
-        if cached is not None and cached[0] == self.model.steps:
-            return cached[1]
+        """Organisations a student may invite: other students, and a few of the model's.
+
+        The model's are the student's acquaintances with free capacity it finds most
+        attractive (``forming.partner_scores``), topped up with others at random; they are
+        chosen once a month.
+        """
         world = self.model.world
         free = world.free()
         others = [s.org for s in self.students.values() if s.id != student.id and free[s.org]]
-        _, known = world.trust.known_many(np.array([student.org], dtype=np.int64))
+        cached = self._candidates.get(student.id)
+        if cached is None or cached[0] != self.model.steps:
+            cached = (self.model.steps, self._model_candidates(student.org, free))
+            self._candidates[student.id] = cached
+        return others + [o for o in cached[1] if free[o]]
+
+    def _model_candidates(self, org: int, free: np.ndarray) -> list[int]:
+        world = self.model.world
+        _, known = world.trust.known_many(np.array([org], dtype=np.int64))
         pool = np.array(
             [o for o in np.unique(known).tolist() if free[o] and o not in self.by_org],
             dtype=np.int64,
@@ -537,12 +547,10 @@ class Round:
             pool = np.concatenate([pool, self.rng.choice(extra, take, replace=False)])
         if pool.shape[0] > MODEL_CANDIDATES:
             scores = forming.partner_scores(
-                world, np.full(pool.shape[0], student.org, dtype=np.int64), pool
+                world, np.full(pool.shape[0], org, dtype=np.int64), pool
             )
             pool = pool[np.argsort(-scores, kind="stable")[:MODEL_CANDIDATES]]
-        chosen = others + sorted(int(o) for o in pool.tolist())
-        self._candidates[student.id] = (self.model.steps, chosen)
-        return chosen
+        return sorted(int(o) for o in pool.tolist())
 
     def alliances_of(self, org: int) -> list[int]:
         """The alliances ``org`` is a member of now."""

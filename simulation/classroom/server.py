@@ -20,12 +20,12 @@ needs no locks.
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import json
 import secrets
 import socket
 import time
+import traceback
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -92,8 +92,7 @@ def qr_data_uri(text: str) -> str:
     """An SVG QR code of ``text`` as a data URI (made here, offline, with segno)."""
     import segno
 
-    svg = segno.make(text, error="m").svg_inline(scale=8, border=2, dark="#000", light="#fff")
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    return segno.make(text, error="m").svg_data_uri(scale=8, border=2, dark="#000")
 
 
 def lan_address() -> str | None:
@@ -258,6 +257,9 @@ class Classroom:
                 getattr(self, f"_on_{kind}")(conn, message)
         except RoundError as exc:
             conn.send({"type": "error", "error": exc.key, "ref": message.get("ref"), **exc.details})
+        except Exception:  # a bug: say so in the server's log, keep the round going
+            traceback.print_exc()
+            conn.send({"type": "error", "error": "not_possible", "ref": message.get("ref")})
 
     def _on_hello(self, conn: Connection, message: dict[str, Any]) -> None:
         if not secrets.compare_digest(message["token"].encode(), self.token.encode()):
@@ -379,7 +381,10 @@ class Classroom:
             await asyncio.sleep(TICK)
             game = self.game
             if game.state == RUNNING and game.due():
-                game.end_month()
+                try:
+                    game.end_month()
+                except Exception:  # a bug: say so in the server's log, keep the clock going
+                    traceback.print_exc()
                 self.broadcast_month()
                 if game.state == ENDED:
                     self.send_lecturers(debriefing.debrief(game))
