@@ -21,15 +21,12 @@ so what participants chose can be compared with them.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from simulation.model import AllianceModel
 from simulation.phases import forming
-from simulation.phases.common import NEWCOMER_COMMITMENT, groups_of
-from simulation.phases.transforming import leadership
 from simulation.population import distance
 from simulation.state import DISSOLVED, FORMING, TRANSFORMING
 
@@ -108,7 +105,8 @@ class ControlledModel(AllianceModel):
         if world.members.is_member(alliance, org) or not world.free()[org]:
             return False
         phase = int(world.alliances.phase[alliance])
-        commitment = forming.FOUNDER_COMMITMENT if phase == FORMING else NEWCOMER_COMMITMENT
+        p = self.params
+        commitment = p.founder_commitment if phase == FORMING else p.newcomer_commitment
         self._join(alliance, np.array([org]), commitment)
         world.refresh()
         world.alliances.peak_size[alliance] = max(
@@ -149,14 +147,13 @@ class ControlledModel(AllianceModel):
 
     # --- the step ------------------------------------------------------------------------
     def step(self) -> None:
-        """Advance one month; this month's decisions to stay and ``acted`` then lapse."""
+        """Advance one month; this month's decisions to stay and ``acted`` then lapse.
+
+        (Votes and backing lapse too: the model clears them after the phases.)
+        """
         super().step()
         self.staying.clear()
         self.acted.clear()
-        # transforming reads and clears the hooks; clear them here too, so a vote never
-        # outlives its month whatever the phase does
-        self.world.votes.clear()
-        self.world.backing.clear()
 
     def _departures(self) -> None:
         if not self.staying:
@@ -218,7 +215,9 @@ def rule_vote(model: AllianceModel, alliance: int) -> str:
     """The renewal the model's rule would choose for ``alliance`` (C19, C26).
 
     Revolutionary when the mission has drifted further from the need than
-    ``revolution_gap``, evolutionary otherwise.
+    ``revolution_gap``, evolutionary otherwise. (Ending is no vote the rule casts: without
+    votes the members agree to end by their own worth and trust, ``endings.agree_to_end``;
+    a vote to end therefore always counts as differing from the rule.)
     """
     gap = distance(
         model.world.alliances.mission[alliance][None, :], model.world.environment.need[None, :]
@@ -227,20 +226,11 @@ def rule_vote(model: AllianceModel, alliance: int) -> str:
 
 
 def rule_backing(model: AllianceModel, alliance: int) -> str:
-    """The proposal with more leadership behind it in ``alliance`` (C22): leader or collective.
+    """The proposal the model's rule would have a member back in ``alliance`` (C22).
 
-    Compares the single strongest committed leader with the members' pooled leadership,
-    each weighted as transforming weighs them.
+    Without participants, each member backs the collective process with chance
+    ``collective_leadership``; the rule's answer is the likelier of the two.
     """
-    world = model.world
-    groups = groups_of(world, np.array([alliance], dtype=np.int64))
-    if groups.rows.shape[0] == 0:
-        return "leader"
-    commitment = world.members.commitment[groups.rows]
-    share = world.params.collective_leadership
-
-    def weighted(pool: float) -> float:
-        alone = replace(world, params=world.params.replace(collective_leadership=pool))
-        return float(leadership(alone, groups, commitment)[0])
-
-    return "collective" if share * weighted(1.0) > (1.0 - share) * weighted(0.0) else "leader"
+    if isinstance(model, ControlledModel):
+        model._alive(alliance)
+    return "collective" if model.params.collective_leadership > 0.5 else "leader"

@@ -94,7 +94,7 @@ def debrief(game: Round) -> dict[str, Any]:
     members = model.world.members
     n = len(members)
     for a in ours:
-        rows = events[events["alliance_id"] == a]
+        rows = events[(events["alliance_id"] == a) & (events["cause"] != "governance_changed")]
         spells = np.flatnonzero(
             (members.alliance[:n] == a) & np.isin(members.org[:n], [*game.by_org])
         )

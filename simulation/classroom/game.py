@@ -603,7 +603,7 @@ class Round:
             "pace": self.pace,
             "name": student.name,
             "org": student.org,
-            "capacity": int(world.population.capacity[student.org]),
+            "capacity": int(world.capacity[student.org]),
             "load": int(world.load[student.org]),
             "acted": student.last_acted == self.month,
             "invites_left": MAX_INVITES_PER_MONTH - student.invites_sent,
