@@ -28,6 +28,7 @@ import numpy as np
 from simulation import control
 from simulation.control import ControlError, ControlledModel
 from simulation.phases import forming
+from simulation.phases.common import similarity
 from simulation.scenarios import get_scenario
 from simulation.state import EVOLVING, FORMING, PHASES, TRANSFORMING
 
@@ -557,6 +558,20 @@ class Round:
         members = self.model.world.members
         return sorted(a for (a, o) in members._current if o == org)
 
+    def _described(self, org: int, candidates: list[int]) -> list[dict[str, Any]]:
+        """Candidates with what the model's inviters weigh: likeness and trust (C2, C3)."""
+        if not candidates:
+            return []
+        world = self.model.world
+        others = np.array(candidates, dtype=np.int64)
+        me = np.full(others.shape[0], org, dtype=np.int64)
+        alike = similarity(world, me, others)
+        trust = world.trust.get(me, others)
+        return [
+            {**self.label(o), "alike": round(float(a), 2), "trust": round(float(t), 2)}
+            for o, a, t in zip(candidates, alike.tolist(), trust.tolist(), strict=True)
+        ]
+
     def student_view(self, student: Student) -> dict[str, Any]:
         """Everything a student's page shows."""
         model = self.model
@@ -609,7 +624,7 @@ class Round:
             "invites_left": MAX_INVITES_PER_MONTH - student.invites_sent,
             "alliances": alliances,
             "invitations": invitations,
-            "candidates": [self.label(o) for o in self.candidates(student)],
+            "candidates": self._described(student.org, self.candidates(student)),
             "notes": list(student.notes),
         }
 

@@ -30,7 +30,10 @@ MAX_ID = 2**31 - 1
 
 COMMANDS = ("start", "pause", "pace", "shock", "advance", "end")
 EXPORT_FORMATS = ("csv", "json")
-ROLES = ("student", "lecturer", "guest")
+#: Wrong join codes the whole server accepts per second on average, and at once: beyond
+#: them every join waits, so guessing the code from many connections gets nowhere.
+WRONG_CODES_PER_SECOND = 1.0
+WRONG_CODES_BURST = 30
 
 
 class ProtocolError(ValueError):
@@ -156,12 +159,16 @@ class RateLimit:
         self.tokens = float(burst)
         self.last = clock()
 
-    def allow(self) -> bool:
-        """Whether one more message may pass now (and take a token if so)."""
+    def available(self) -> bool:
+        """Whether a token is there now (without taking it)."""
         now = self.clock()
         self.tokens = min(self.burst, self.tokens + (now - self.last) * self.rate)
         self.last = now
-        if self.tokens >= 1.0:
+        return self.tokens >= 1.0
+
+    def allow(self) -> bool:
+        """Whether one more message may pass now (and take a token if so)."""
+        if self.available():
             self.tokens -= 1.0
             return True
         return False

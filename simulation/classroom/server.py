@@ -120,6 +120,9 @@ class Classroom:
         self.join_url = join_url
         self.token = secrets.token_urlsafe(24)
         self.connections: set[Connection] = set()
+        self.guesses = protocol.RateLimit(
+            time.monotonic, protocol.WRONG_CODES_PER_SECOND, protocol.WRONG_CODES_BURST
+        )
         self._pending_push: asyncio.TimerHandle | None = None
         self._pushed_seq = 0
         self._layout: list[float] | None = None
@@ -273,10 +276,14 @@ class Classroom:
             conn.send(debriefing.debrief(self.game))
 
     def _on_join(self, conn: Connection, message: dict[str, Any]) -> None:
+        if not self.guesses.available():  # someone is guessing codes: joins wait a moment
+            self._refuse(conn, "rate_limited")
+            return
         try:
             student = self.game.join(message["code"], message["name"])
         except RoundError as exc:
             if exc.key == "wrong_code":
+                self.guesses.allow()
                 conn.wrong_codes += 1
                 if conn.wrong_codes >= MAX_WRONG_CODES:
                     conn.send({"type": "error", "error": "wrong_code"})

@@ -112,7 +112,9 @@
         }),
         " ",
         who(c),
-        c.name ? el("span", { class: "tag", text: t("student_tag") }) : null)
+        c.name ? el("span", { class: "tag", text: t("student_tag") }) : null,
+        el("span", { class: "quiet info", text: t("candidate_info", {
+          alike: Math.round(100 * c.alike), trust: Math.round(100 * c.trust) }) }))
     );
   }
 
@@ -133,7 +135,8 @@
     const card = el("article", { class: `card phase-${a.phase}`, testid: `alliance-${a.id}` },
       el("h3", {},
         t("alliance", { id: a.id }), " ",
-        el("span", { class: "chip", testid: `phase-${a.id}`, text: phaseName(a.phase) }), " ",
+        el("span", { class: `chip phase-${a.phase}`, testid: `phase-${a.id}`,
+          text: phaseName(a.phase) }), " ",
         el("span", { class: "quiet", text: t(a.open ? "open_tag" : "closed_tag") })),
       el("p", { class: "members" }, `${t("members")}: `,
         a.members.map((m) => who(m)).join(", ")),
@@ -223,6 +226,6 @@
     $("notes").replaceChildren(...v.notes.slice().reverse().map((note) => el("li", {
       text: t(`note_${note.key}`, { who: note.who ? who(note.who) : "", id: note.alliance }),
     })));
-    if (v.state === "ended") say(t("state_ended"));
+    if (v.state === "ended") say(t("ended_look"));
   }
 })();
