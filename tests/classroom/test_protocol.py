@@ -255,8 +255,8 @@ def test_a_page_that_reconnects_keeps_its_organisation(lobby, name):
 def test_a_stuck_client_loses_its_updates_and_is_closed_alone():
     import asyncio
 
-    from simulation.classroom.server import OUTBOX_SIZE, Connection
     from simulation.classroom.protocol import RateLimit
+    from simulation.classroom.server import OUTBOX_SIZE, Connection
 
     async def scenario():
         stuck = Connection(socket=None, limit=RateLimit(lambda: 0.0))
