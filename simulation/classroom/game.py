@@ -304,7 +304,8 @@ class Round:
             if initiator == org:
                 student.notes.append({"key": "model_started", "alliance": alliance})
                 continue
-            inviter = initiator if members.founder[row] else self._any_member(alliance, org)
+            born_now = self.model.world.alliances.born[alliance] == self.model.steps
+            inviter = initiator if born_now else self._any_member(alliance, org)
             invitation = Invitation(
                 id=self._next_id(),
                 inviter=inviter,

@@ -148,6 +148,7 @@ def test_places_the_model_gives_a_student_can_be_declined(game):
     game._offer_model_places(rows_before)
     (offer,) = game.student_view(ada)["invitations"]
     assert offer["provisional"] and offer["alliance"] == alliance
+    assert offer["from"] == {"org": others[0], "name": None}  # the one who started it
     game.act(ada, {"type": "answer", "invitation": offer["id"], "accept": False})
     assert game.alliances_of(ada.org) == []
     (decision,) = game.decisions

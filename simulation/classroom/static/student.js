@@ -217,7 +217,8 @@
     $("alliances").replaceChildren(
       ...(v.alliances.length ? v.alliances.map(allianceCard)
         : [el("p", { class: "quiet", text: t("no_alliances") })]));
-    const canStart = v.load < v.capacity && v.invites_left > 0 && v.state !== "ended";
+    const deciding = v.state === "running" || v.state === "paused";
+    const canStart = deciding && v.load < v.capacity && v.invites_left > 0;
     $("start-section").hidden = !canStart;
     const offered = new Set(v.candidates.map((c) => c.org));
     for (const org of [...chosen.start]) if (!offered.has(org)) chosen.start.delete(org);
