@@ -393,8 +393,22 @@ class Round:
         self._record(student, "vote", message["choice"], rule, alliance)
         return {"ok": "voted", "alliance": alliance}
 
+    def backing_open(self, alliance: int) -> bool:
+        """Whether backing a proposal counts now: the month after entering transforming.
+
+        That month the members settle who leads the renewal, one leader or the collective
+        (transforming reads the backing then); later the proposal is on its way.
+        """
+        store = self.model.world.alliances
+        return bool(
+            store.phase[alliance] == TRANSFORMING
+            and store.phase_since[alliance] == self.model.steps
+        )
+
     def _do_back(self, student: Student, message: dict[str, Any]) -> dict[str, Any]:
         alliance = self._member_alliance(student, message["alliance"])
+        if not self.backing_open(alliance):
+            raise RoundError("backing_closed")
         self.model.back(alliance, student.org, message["choice"])
         rule = control.rule_backing(self.model, alliance)
         self._record(student, "backing", message["choice"], rule, alliance)
@@ -596,6 +610,7 @@ class Round:
                     "staying": (a, student.org) in model.staying,
                     "can_invite": phase == FORMING or (phase == EVOLVING and bool(store.open[a])),
                     "transforming": phase == TRANSFORMING,
+                    "can_back": self.backing_open(a),
                     "vote": world.votes.get(a, {}).get(student.org),
                     "backing": world.backing.get(a, {}).get(student.org),
                 }

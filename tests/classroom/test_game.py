@@ -121,6 +121,7 @@ def test_stay_leave_votes_and_backing_are_recorded_against_the_rule(game):
     game.act(bo, {"type": "stay", "alliance": alliance})
     game.act(cy, {"type": "leave", "alliance": alliance})
     model.world.alliances.phase[alliance] = 3  # transforming, as if it had got there
+    model.world.alliances.phase_since[alliance] = model.steps  # ... in the last month
     game.act(ada, {"type": "vote", "alliance": alliance, "choice": "end"})
     game.act(ada, {"type": "back", "alliance": alliance, "choice": "leader"})
     by_kind = {d["decision"]: d for d in game.decisions if d["decision"] != "invitation"}
@@ -136,6 +137,10 @@ def test_stay_leave_votes_and_backing_are_recorded_against_the_rule(game):
     assert report["choices"]["vote"]["decisions"] == 1
     with pytest.raises(RoundError, match="not_member"):
         game.act(cy, {"type": "stay", "alliance": alliance})
+    model.world.alliances.phase_since[alliance] = model.steps - 1  # a month later
+    assert not game.student_view(ada)["alliances"][0]["can_back"]
+    with pytest.raises(RoundError, match="backing_closed"):
+        game.act(ada, {"type": "back", "alliance": alliance, "choice": "collective"})
 
 
 def test_places_the_model_gives_a_student_can_be_declined(game):

@@ -159,10 +159,13 @@
           ["evolutionary", "vote_evolutionary"],
           ["revolutionary", "vote_revolutionary"],
           ["end", "vote_end"],
-        ], a.vote),
-        el("h4", { text: t("backing_heading") }),
-        choiceButtons(a, "back", [["leader", "back_leader"], ["collective", "back_collective"]],
-          a.backing));
+        ], a.vote));
+      if (a.can_back) {
+        card.append(
+          el("h4", { text: t("backing_heading") }),
+          choiceButtons(a, "back", [["leader", "back_leader"], ["collective", "back_collective"]],
+            a.backing));
+      }
     }
     if (a.can_invite && view.invites_left > 0) {
       if (!chosen.alliances.has(a.id)) chosen.alliances.set(a.id, new Set());
