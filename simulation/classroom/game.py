@@ -128,6 +128,7 @@ class Round:
     ) -> None:
         params = get_scenario(scenario).params(seed=seed)
         self.scenario = scenario
+        self.seed = seed
         self.model = ControlledModel(params)
         for _ in range(min(warmup, params.steps - 1)):
             self.model.step()

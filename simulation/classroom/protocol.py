@@ -28,7 +28,7 @@ MAX_STRIKES = 12
 MAX_NAME = 24
 MAX_ID = 2**31 - 1
 
-COMMANDS = ("start", "pause", "pace", "shock", "advance", "end")
+COMMANDS = ("start", "pause", "pace", "shock", "advance", "end", "new")
 EXPORT_FORMATS = ("csv", "json")
 #: Wrong join codes the whole server accepts per second on average, and at once: beyond
 #: them every join waits, so guessing the code from many connections gets nowhere.

@@ -309,6 +309,9 @@ class Classroom:
         self.push_soon()
 
     def _on_control(self, conn: Connection, message: dict[str, Any]) -> None:
+        if message["command"] == "new":
+            self.new_round()
+            return
         game = self.game
         before = game.model.steps
         game.control(message["command"], message.get("value"))
@@ -318,6 +321,25 @@ class Classroom:
             self.send_lecturers(game.world_view())
         if game.state == ENDED:
             self.send_lecturers(debriefing.debrief(game))
+
+    def new_round(self) -> None:
+        """After a round has ended: a new world (the next seed), a new join code.
+
+        The students' pages are told to join again; their old secrets no longer work.
+        """
+        old = self.game
+        if old.state != ENDED:
+            raise RoundError("round_running")
+        self.game = Round(old.scenario, seed=old.seed + 1, clock=old.clock)
+        self._layout = None
+        self._pushed_seq = 0
+        for conn in list(self.connections):
+            if conn.role == "student":
+                conn.role, conn.student, conn.last_view = "guest", None, None
+                conn.send({"type": "reset"})
+        for conn in self.lecturers():
+            conn.send(self.setup())
+            conn.send(self.game.world_view())
 
     def _on_debrief(self, conn: Connection, message: dict[str, Any]) -> None:
         conn.send(debriefing.debrief(self.game))

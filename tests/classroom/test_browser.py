@@ -95,6 +95,15 @@ def test_a_round_with_the_lecturer_and_three_students(pages, classroom):
     assert download.suggested_filename.endswith("-decisions.csv")
     text = Path(download.path()).read_text(encoding="utf-8")
     assert text.startswith("month,student,organisation") and ",Bo," in text
+    # a new round: a new code on the screen, and the students are asked to join again
+    by_id(screen, "control-new").click()
+    assert eventually(
+        screen,
+        f"document.querySelector('[data-testid=code]').innerText.trim() !== '{classroom.code}'",
+    )
+    by_id(ada, "message").filter(has_text="A new round has started").wait_for()
+    assert by_id(ada, "join-form").is_visible()
+    assert by_id(screen, "debrief-body").inner_text() == ""
     pages.guard.assert_clean()
 
 
@@ -146,4 +155,10 @@ def test_no_horizontal_scrolling(pages, lobby, name, width, height):
         assert page.evaluate(
             "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
         )
+    if width >= 1024:  # a projector: every control in view without scrolling
+        for control in ("start", "pause", "advance", "shock", "end"):
+            box = by_id(screen, f"control-{control}").bounding_box()
+            assert box["y"] + box["height"] <= height and box["x"] + box["width"] <= width
+        box = by_id(screen, "pace").bounding_box()
+        assert box["y"] + box["height"] <= height
     pages.guard.assert_clean()

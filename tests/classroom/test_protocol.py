@@ -237,6 +237,27 @@ def test_a_round_played_over_the_wire(classroom, tmp_path):
     assert ada.until("error")["error"] == "round_over"
 
 
+def test_a_new_round_has_a_new_code_and_forgets_the_students(classroom):
+    screen = lecturer(classroom)
+    ada = student(classroom, "Ada")
+    screen.send({"type": "control", "command": "new"})
+    assert screen.until("error")["error"] == "round_running"
+    screen.send({"type": "control", "command": "end"})
+    screen.until("debrief")
+    screen.send({"type": "control", "command": "new"})
+    setup = screen.until("setup")
+    assert setup["code"] != classroom.code
+    world = screen.until("world")
+    assert (world["state"], world["month"], world["students"]) == ("lobby", 0, [])
+    ada.until("reset")
+    ada.send({"type": "stay", "alliance": 0})  # no longer a student of the round
+    assert ada.until("error")["error"] == "not_allowed"
+    ada.send({"type": "join", "code": classroom.code, "name": "Ada"})
+    assert ada.until("error")["error"] == "wrong_code"
+    ada.send({"type": "join", "code": setup["code"], "name": "Ada"})
+    assert ada.until("welcome")["name"] == "Ada"
+
+
 def test_a_page_that_reconnects_keeps_its_organisation(lobby, name):
     client = Client(lobby.ws)
     client.send({"type": "join", "code": lobby.code, "name": name})

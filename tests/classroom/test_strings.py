@@ -41,12 +41,14 @@ def test_every_key_the_pages_and_server_use_exists():
         used |= set(re.findall(r"\bt\(\"(\w+)\"", text))
         used |= set(re.findall(r'data-i18n="(\w+)"', text))
     # keys built at run time: errors, notes, answers, outcomes, feed entries, phases, states
-    source = (resources.files("simulation.classroom") / "game.py").read_text(encoding="utf-8")
+    package = resources.files("simulation.classroom")
+    source = "".join((package / f).read_text(encoding="utf-8") for f in ("game.py", "server.py"))
     used |= {f"error_{k}" for k in re.findall(r'RoundError\("(\w+)"', source)}
     used |= {f"error_{k}" for k in ("rate_limited", "bad_message", "not_allowed", "too_large")}
     used |= {f"note_{k}" for k in re.findall(r'"key": "(\w+)"', source)}
     used |= {f"done_{k}" for k in re.findall(r'"ok": "(\w+)"', source)}
     used |= {f"feed_{k}" for k in ("joined", "shock", *protocol.STUDENT_ACTIONS)}
     used |= {f"state_{s}" for s in (game.LOBBY, game.RUNNING, game.PAUSED, game.ENDED)}
+    used |= {"new_round_started"}
     missing = used - STRINGS["en"].keys()
     assert not missing

@@ -48,6 +48,8 @@
     },
     message(message) {
       if (message.type === "setup") {
+        lastDebrief = null;
+        $("debrief-body").replaceChildren();
         positions = message.positions;
         $("code").textContent = message.code;
         $("join-url").textContent = message.join_url;
@@ -75,7 +77,7 @@
     },
   });
 
-  for (const command of ["start", "pause", "advance", "shock", "end"]) {
+  for (const command of ["start", "pause", "advance", "shock", "end", "new"]) {
     $(`control-${command}`).addEventListener("click", () =>
       connection.send({ type: "control", command }));
   }
@@ -102,6 +104,7 @@
     timer(w.seconds_left, w.state === "running");
     $("pressure").textContent = t("pressure", { value: w.pressure.toFixed(2) });
     $("pace").value = w.pace;
+    $("control-new").hidden = w.state !== "ended";
     $("pace-label").textContent = t("pace", { n: Math.round(w.pace) });
     $("counts").replaceChildren(
       ...PHASES.map((p) => el("li", { class: `chip phase-${p}`, testid: `count-${p}` },

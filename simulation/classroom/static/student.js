@@ -59,6 +59,13 @@
       } else if (message.type === "done") {
         say(t(`done_${message.ok}`));
         if (message.answers) showAnswers(message.answers);
+      } else if (message.type === "reset") {
+        sessionStorage.removeItem("alliances-token");
+        view = null;
+        play.hidden = true;
+        joinForm.elements.code.value = "";
+        joinForm.hidden = false;
+        say(t("new_round_started"));
       } else if (message.type === "error") {
         say(t(`error_${message.error}`));
         if (message.error === "unknown_student") {
