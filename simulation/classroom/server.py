@@ -126,6 +126,7 @@ class Classroom:
         self._pending_push: asyncio.TimerHandle | None = None
         self._pushed_seq = 0
         self._layout: list[float] | None = None
+        self.layout()  # before serving: it imports matplotlib, which takes a while
 
     # --- the app -----------------------------------------------------------------------
     def app(self):
@@ -349,20 +350,25 @@ class Classroom:
         conn.send({"type": "export", "name": name, "media": media, "text": text})
 
     # --- what is sent ------------------------------------------------------------------
-    def setup(self) -> dict[str, Any]:
-        """What the lecturer's screen needs once: layout, join code and address, QR code."""
+    def layout(self) -> list[float]:
+        """The organisations' places on the lecturer's screen (as in ``alliances demo``)."""
         if self._layout is None:
             from simulation.app.views import model_layout
 
-            layout = model_layout(self.game.model)
-            self._layout = [round(float(v), 4) for v in layout.positions.ravel()]
+            positions = model_layout(self.game.model).positions
+            self._layout = [round(float(v), 4) for v in positions.ravel()]
+        return self._layout
+
+    def setup(self) -> dict[str, Any]:
+        """What the lecturer's screen needs once: layout, join code and address, QR code."""
+        layout = self.layout()
         url = f"{self.join_url}?code={self.game.code}" if self.join_url else ""
         return {
             "type": "setup",
             "code": self.game.code,
             "join_url": self.join_url,
             "qr": qr_data_uri(url) if url else None,
-            "positions": self._layout,
+            "positions": layout,
             "scenario": self.game.scenario,
         }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,8 +13,8 @@ from classroom_clients import Client, start_classroom, stop
 
 
 @pytest.fixture
-def classroom(tmp_path):
-    """A fresh server (a fresh round) for one test."""
+def fresh_classroom(tmp_path):
+    """A server of its own for one test (for tests that leave the server changed)."""
     server = start_classroom(tmp_path)
     yield server
     Client.close_all()
@@ -22,14 +22,36 @@ def classroom(tmp_path):
     assert "Traceback" not in server.output(), server.output()
 
 
-@pytest.fixture(scope="module")
-def lobby(tmp_path_factory):
-    """One server for a module's tests that never start the round (it stays in the lobby)."""
-    server = start_classroom(tmp_path_factory.mktemp("lobby"))
+@pytest.fixture(scope="session")
+def shared_server(tmp_path_factory):
+    """One server for the session; ``classroom`` gives each test a new round on it."""
+    server = start_classroom(tmp_path_factory.mktemp("classroom"))
     yield server
     Client.close_all()
     stop(server.process)
     assert "Traceback" not in server.output(), server.output()
+
+
+@pytest.fixture
+def classroom(shared_server):
+    """A new round for one test: the lecturer ends the last round and starts a new one."""
+    screen = Client(shared_server.ws)
+    screen.send({"type": "hello", "role": "lecturer", "token": shared_server.token})
+    screen.until("setup")
+    if screen.until("world")["state"] != "ended":
+        screen.send({"type": "control", "command": "end"})
+        screen.until("debrief")
+    screen.send({"type": "control", "command": "new"})
+    code = screen.until("setup")["code"]
+    screen.close()
+    yield replace(shared_server, code=code)
+    Client.close_all()
+
+
+@pytest.fixture
+def lobby(classroom):
+    """A new round that the test leaves in the lobby (it never starts it)."""
+    return classroom
 
 
 @pytest.fixture
