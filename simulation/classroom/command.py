@@ -81,7 +81,14 @@ def main_classroom(args: argparse.Namespace) -> int:
             print("Offline; Ctrl+C ends the round (nothing is saved unless you export).")
             sys.stdout.flush()
 
-        run(game, sock, lang=args.lang, join_url=join_url, announce=announce)
+        run(
+            game,
+            sock,
+            lang=args.lang,
+            join_url=join_url,
+            announce=announce,
+            hosts=(args.host, public, local),
+        )
     finally:
         sock.close()
     return 0

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import json
 import secrets
 import socket
@@ -114,10 +115,13 @@ class Classroom:
         join_url: the address students open (shown as text and as a QR code).
     """
 
-    def __init__(self, game: Round, lang: str = "en", join_url: str = "") -> None:
+    def __init__(
+        self, game: Round, lang: str = "en", join_url: str = "", hosts: tuple[str, ...] = ()
+    ) -> None:
         self.game = game
         self.lang = lang
         self.join_url = join_url
+        self.hosts = {"localhost", *hosts}
         self.token = secrets.token_urlsafe(24)
         self.connections: set[Connection] = set()
         self.guesses = protocol.RateLimit(
@@ -192,6 +196,9 @@ class Classroom:
         if origin is not None and origin.split("://", 1)[-1] != host:
             await ws.close(code=CLOSE_POLICY)  # another site's page: refused
             return
+        if not self.trusted_host(host):
+            await ws.close(code=CLOSE_POLICY)  # a name that is not this server's (rebinding)
+            return
         if len(self.connections) >= MAX_CONNECTIONS:
             await ws.close(code=CLOSE_FULL)
             return
@@ -216,6 +223,21 @@ class Classroom:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(writer, 2.0)
             writer.cancel()
+
+    def trusted_host(self, host: str) -> bool:
+        """Whether a request's Host header names this server: an address, or a known name.
+
+        A web page elsewhere can point its own name at this machine (DNS rebinding); its
+        requests then carry that name, and are refused.
+        """
+        name = host[1 : host.find("]")] if host.startswith("[") else host.rsplit(":", 1)[0]
+        if name in self.hosts:
+            return True
+        try:
+            ipaddress.ip_address(name)
+        except ValueError:
+            return False
+        return True
 
     async def _write(self, conn: Connection) -> None:
         close_code = None
@@ -316,10 +338,10 @@ class Classroom:
         game = self.game
         before = game.model.steps
         game.control(message["command"], message.get("value"))
-        if game.model.steps != before or message["command"] in ("start", "end", "pause"):
-            self.broadcast_month()
-        else:
+        if message["command"] == "shock" and game.model.steps == before:
             self.send_lecturers(game.world_view())
+        else:  # the month, the state or the pace changed: everybody's countdown too
+            self.broadcast_month()
         if game.state == ENDED:
             self.send_lecturers(debriefing.debrief(game))
 
@@ -431,11 +453,12 @@ def run(
     lang: str,
     join_url: str,
     announce,
+    hosts: tuple[str, ...] = (),
 ) -> Classroom:
-    """Serve ``game`` on the bound ``sock`` until interrupted."""
+    """Serve ``game`` on the bound ``sock`` until interrupted (``hosts``: its names)."""
     import uvicorn
 
-    classroom = Classroom(game, lang=lang, join_url=join_url)
+    classroom = Classroom(game, lang=lang, join_url=join_url, hosts=hosts)
     config = uvicorn.Config(
         classroom.app(),
         log_level="warning",

@@ -204,6 +204,27 @@ def test_other_sites_pages_cannot_connect(lobby):
     Client(lobby.ws, origin=f"http://{host}").close()  # the page's own origin is fine
 
 
+def upgrade_status(server, host: str) -> int:
+    """The HTTP status of a WebSocket upgrade to ``server`` that names ``host``."""
+    address, port = server.base.split("://", 1)[1].rstrip("/").rsplit(":", 1)
+    with socket.create_connection((address, int(port)), timeout=5) as raw:
+        raw.sendall(
+            (
+                f"GET /ws HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\n"
+                "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                "Sec-WebSocket-Version: 13\r\n\r\n"
+            ).encode()
+        )
+        return int(raw.recv(1024).split()[1])
+
+
+def test_names_that_are_not_this_servers_are_refused(lobby):
+    port = lobby.base.rstrip("/").rsplit(":", 1)[1]
+    assert upgrade_status(lobby, f"evil.example:{port}") == 403  # DNS rebinding
+    assert upgrade_status(lobby, f"127.0.0.1:{port}") == 101
+    assert upgrade_status(lobby, f"localhost:{port}") == 101
+
+
 def test_a_round_played_over_the_wire(classroom):
     screen = lecturer(classroom)
     ada, bo = student(classroom, "Ada"), student(classroom, "Bo")
