@@ -148,6 +148,8 @@ class Round:
         self.decisions: list[dict[str, Any]] = []
         self.feed: deque = deque(maxlen=FEED_LENGTH)
         self.sequence = 0  # activity entries so far
+        self.changed: set[int] = set()  # students whose pages changed (see take_changed)
+        self.everyone_changed = False
         self.shocks: list[int] = []
         self._ids = 0
         self._candidates: dict[int, tuple[int, list[int]]] = {}
@@ -191,6 +193,7 @@ class Round:
         self.by_token[student.token] = student
         self.by_org[org] = student
         self._log(student, "joined")
+        self.everyone_changed = True  # a new name among everyone's candidates
         return student
 
     def resume(self, token: str) -> Student:
@@ -340,14 +343,35 @@ class Round:
         if self.state == LOBBY:
             raise RoundError("not_started")
         kind = message["type"]
+        self._touch(student)
         try:
             result = getattr(self, f"_do_{kind}")(student, message)
         except ControlError as exc:
             raise RoundError("not_possible", reason=str(exc)) from None
+        finally:
+            self._touch(student)
         student.last_acted = self.month
         self.model.acted.add(student.org)
         self._log(student, kind, message.get("ref"))
         return result
+
+    def _touch(self, student: Student) -> None:
+        """Mark ``student`` and the students sharing an alliance with it as changed."""
+        self.changed.add(student.id)
+        members = self.model.world.members
+        for alliance in self.alliances_of(student.org):
+            for row in members.of(alliance).tolist():
+                other = self.by_org.get(int(members.org[row]))
+                if other is not None:
+                    self.changed.add(other.id)
+
+    def take_changed(self) -> set[int] | None:
+        """Ids of the students whose pages may have changed since the last call (None: all)."""
+        changed, self.changed = self.changed, set()
+        if self.everyone_changed:
+            self.everyone_changed = False
+            return None
+        return changed
 
     def _record(
         self, student: Student, kind: str, choice: str, rule: str, alliance: int | None
@@ -441,6 +465,7 @@ class Round:
                 model.decline(invitee.org, invitation.alliance)
             return {"ok": "accepted" if accept else "declined"}
         if inviter is not None:
+            self.changed.add(inviter.id)
             inviter.notes.append(
                 {
                     "key": "accepted_by" if accept else "declined_by",
@@ -523,6 +548,7 @@ class Round:
             )
             invitee = self.by_org.get(org)
             if invitee is not None:
+                self.changed.add(invitee.id)
                 self.invitations[invitation.id] = invitation
                 answers[org] = "pending"
             elif rule and self._admit(invitation, org):

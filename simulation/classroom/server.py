@@ -420,13 +420,15 @@ class Classroom:
         self._pending_push = None
         self.send_lecturers(self.game.activity_since(self._pushed_seq))
         self._pushed_seq = self.game.sequence
+        changed = self.game.take_changed()
         for conn in list(self.connections):
-            if conn.role == "student":
+            if conn.role == "student" and (changed is None or conn.student.id in changed):
                 self._send_view(conn)
 
     def broadcast_month(self) -> None:
         """After a month (or a change of state): the world to the lecturer, views to all."""
         self._pushed_seq = self.game.sequence
+        self.game.take_changed()  # everyone gets a fresh view
         self.send_lecturers(self.game.world_view())
         for conn in list(self.connections):
             if conn.role == "student":

@@ -211,3 +211,19 @@ def test_same_seed_same_actions_same_round():
         return json.dumps(report, sort_keys=True), (a.org, b.org)
 
     assert play() == play()
+
+
+def test_only_the_pages_an_action_touches_are_refreshed(game):
+    ada, bo, cy = (game.join(game.code, n) for n in ("Ada", "Bo", "Cy"))
+    assert game.take_changed() is None  # a join changes everyone's candidates
+    game.control("start")
+    invite(game, ada, bo)
+    assert game.take_changed() == {ada.id, bo.id}
+    (i,) = game.student_view(bo)["invitations"]
+    game.act(bo, {"type": "answer", "invitation": i["id"], "accept": True})
+    assert game.take_changed() == {ada.id, bo.id}
+    (alliance,) = game.alliances_of(ada.org)
+    game.act(cy, {"type": "invite", "orgs": [game.candidates(cy)[-1]]})
+    assert cy.id in game.take_changed()
+    game.act(bo, {"type": "leave", "alliance": alliance})
+    assert game.take_changed() == {ada.id, bo.id}
