@@ -144,3 +144,26 @@ def test_without_participants_the_controlled_model_is_the_model():
     steered.run()
     for name in ("alliances", "events", "memberships"):
         assert plain.tables()[name].equals(steered.tables()[name])
+
+
+@pytest.mark.parametrize(
+    ("choice", "renewal"),
+    [("revolutionary", "revolutionary_renewal"), ("evolutionary", "evolutionary_renewal")],
+)
+def test_the_members_votes_decide_the_kind_of_renewal(choice, renewal):
+    from simulation.scenarios import get_scenario
+
+    m = ControlledModel(get_scenario("crisis").params(seed=1, renewal_rate=1.0))
+    while not m.world.alliances.in_phase(TRANSFORMING).size and m.steps < 200:
+        m.step()
+    (alliance, *_) = m.world.alliances.in_phase(TRANSFORMING).tolist()
+    orgs = m.world.members.org[m.world.members.of(alliance)].tolist()
+    for _ in range(m.params.max_transforming_steps + 1):
+        if m.world.alliances.phase[alliance] != TRANSFORMING:
+            break
+        for org in orgs:
+            if m.world.members.is_member(alliance, org):
+                m.vote(alliance, org, choice)
+        m.step()
+    causes = [row[4] for row in m.events.rows if row[1] == alliance]
+    assert causes[-1] == renewal  # the same world renews the other way with the other vote
