@@ -67,6 +67,9 @@ def test_a_round_with_the_lecturer_and_three_students(pages, classroom):
     card = ada.locator("[data-testid^=alliance-]").first
     card.filter(has_text="Bo").wait_for()
     assert "forming" in card.inner_text()
+    assert ada.evaluate(  # a phone, with candidates and an alliance card: no sideways scrolling
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
     bo.locator("[data-testid^=alliance-]").filter(has_text="Ada").wait_for()
     # the lecturer's screen shows both in an alliance, and who has acted
     by_id(screen, f"student-{org_of(ada)}").filter(has_text="forming").wait_for()
