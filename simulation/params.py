@@ -247,6 +247,25 @@ class Params:
         "attention",
         "C16",
     )
+    outside_drift: float = _p(
+        0.06,
+        0.0,
+        1.0,
+        "share per month",
+        "Monthly change in an organisation's outside option, as a share of the mean (its "
+        "opportunities elsewhere come and go).",
+        "attention",
+        "C16",
+    )
+    outside_reversion: float = _p(
+        0.03,
+        0.0,
+        1.0,
+        "per month",
+        "Rate at which an organisation's outside option returns to its usual level.",
+        "attention",
+        "C16",
+    )
     outside_option: float = _p(
         0.52,
         0.0,
@@ -272,7 +291,7 @@ class Params:
         "C20",
     )
     need_drift: float = _p(
-        0.003,
+        0.007,
         0.0,
         0.2,
         "per month",
@@ -591,6 +610,16 @@ class Params:
         "forming",
         "C4",
     )
+    renegotiation: float = _p(
+        0.3,
+        0.0,
+        1.0,
+        "share",
+        "Share of the negotiation rate at which a new forming after a revolutionary renewal "
+        "renegotiates its new mission (0: the new mission stands as adopted).",
+        "forming",
+        "C26",
+    )
     forming_care: float = _p(
         0.5,
         0.0,
@@ -823,7 +852,7 @@ class Params:
         "C9",
     )
     governance_margin: float = _p(
-        0.05,
+        0.01,
         0.0,
         1.0,
         "coordination",
@@ -931,7 +960,7 @@ class Params:
         "C21",
     )
     stagnation_tolerance: float = _p(
-        0.02,
+        0.03,
         0.0,
         1.0,
         "results",
@@ -940,7 +969,7 @@ class Params:
         "C21",
     )
     transform_hazard: float = _p(
-        0.15,
+        0.2,
         0.0,
         1.0,
         "per month",
@@ -1015,16 +1044,25 @@ class Params:
         "evolving",
         "C14",
     )
+    goal_horizon: int = _p(
+        36,
+        1,
+        6_000,
+        "months",
+        "Months an alliance gives itself to meet a goal; a goal missed is set again.",
+        "evolving",
+        "C14",
+    )
     goal_growth: float = _p(
         1.5, 1.0, 10.0, "ratio", "A new goal is this much larger than the last.", "evolving", "C14"
     )
-    continue_commitment: float = _p(
-        0.6,
+    completion_relevance: float = _p(
+        0.45,
         0.0,
         1.0,
-        "commitment",
-        "A member whose commitment is above this wants a new goal once the goal is met; "
-        "otherwise the alliance completes.",
+        "relevance",
+        "An alliance that meets its goal completes if the need has moved on from its mission "
+        "(relevance below this); otherwise it sets a new, larger goal.",
         "evolving",
         "C14",
     )
@@ -1108,7 +1146,7 @@ class Params:
         "C22",
     )
     leader_vision: float = _p(
-        0.6,
+        0.8,
         0.0,
         1.0,
         "share",
@@ -1117,7 +1155,7 @@ class Params:
         "C22",
     )
     collective_vision: float = _p(
-        0.6,
+        0.5,
         0.0,
         1.0,
         "share",
@@ -1126,7 +1164,7 @@ class Params:
         "C22",
     )
     deliberation_steps: int = _p(
-        4,
+        3,
         0,
         600,
         "months",
@@ -1153,7 +1191,7 @@ class Params:
         "C26",
     )
     follow_fit: float = _p(
-        0.25,
+        0.3,
         0.0,
         1.0,
         "fit",
@@ -1201,17 +1239,17 @@ class Params:
         "transforming",
         "C21",
     )
-    wind_down_patience: int = _p(
-        6,
-        0,
-        600,
-        "months",
-        "Months of transforming the members give their leaders before they may agree to end.",
+    wind_down_commitment: float = _p(
+        0.55,
+        0.0,
+        1.0,
+        "commitment",
+        "A member in a crisis whose commitment is below this no longer wants to go on.",
         "transforming",
         "C21",
     )
     wind_down_trust: float = _p(
-        0.45,
+        0.38,
         0.0,
         1.0,
         "trust",

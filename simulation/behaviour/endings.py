@@ -3,8 +3,9 @@
 Seven causes, each with an outcome (after Reuer & Zollo 2005, who class alliance
 terminations as successes, failures and the in-between):
 
-- ``completed`` (success): the alliance met its goal for the need it served, and too few
-  members wanted a new goal to go on; members part with their trust intact;
+- ``completed`` (success): the alliance met its goal for the need it served, and the need
+  has moved on from its mission, so there is no larger goal worth setting; members part
+  with their trust intact;
 - ``absorbed`` (intermediate): in a crisis it merged into a close, healthy alliance, whose
   mission its fitting members now serve;
 - ``wound_down`` (intermediate): in a crisis most members agreed it no longer paid, and
@@ -42,39 +43,34 @@ OUTCOME_KINDS: tuple[str, ...] = ("success", "intermediate", "failure")
 AGREED: frozenset[str] = frozenset({"completed", "absorbed", "wound_down"})
 
 
-def goal_reached(params: Params, groups: Groups, commitment: np.ndarray) -> np.ndarray:
-    """Per group whose goal is met: whether it completes (True) or sets a new goal (C14).
+def goal_reached(params: Params, relevance: np.ndarray) -> np.ndarray:
+    """Per alliance whose goal is met: whether it completes (True) or sets a new goal (C14).
 
-    Members committed above ``continue_commitment`` want a new goal; unless they are at
-    least half, the alliance completes its mission and ends.
+    The need it served has moved on when its mission's relevance is below
+    ``completion_relevance``: the mission is accomplished and the alliance ends well.
+    Otherwise the members set a new, larger goal for the same need.
     """
-    keen = groups.mean((commitment > params.continue_commitment).astype(float))
-    return keen < 0.5
+    return relevance < params.completion_relevance
 
 
 def agree_to_end(
     params: Params,
     groups: Groups,
-    worth: np.ndarray,
+    commitment: np.ndarray,
     trust: np.ndarray,
     votes: np.ndarray,
-    months: np.ndarray,
 ) -> np.ndarray:
     """Per group: the members agree to wind the alliance down (C21).
 
-    Agreement needs a share ``wind_down_share`` of members who no longer find membership
-    worth it (worth below one half, or a vote to end) and a mean trust of at least
-    ``wind_down_trust``: without trust a crisis ends in failure, not in agreement. The
-    members first give their leaders ``wind_down_patience`` months (``months`` is the
-    time in transforming per group), unless they vote to end.
+    Agreement needs a share ``wind_down_share`` of members who have lost the will to go
+    on (commitment below ``wind_down_commitment``, or a vote to end) and a mean trust of at least
+    ``wind_down_trust``: without trust a crisis ends in failure, not in agreement. Since
+    commitment follows each member's satisfaction month by month, when that happens
+    comes out of what the members go through, not out of a timer.
     """
-    done = (worth < 0.5) | votes
-    voted = groups.sum(votes.astype(float)) > 0
-    patient = (months >= params.wind_down_patience) | voted
-    return (
-        patient
-        & (groups.mean(done.astype(float)) >= params.wind_down_share)
-        & (trust >= params.wind_down_trust)
+    done = (commitment < params.wind_down_commitment) | votes
+    return (groups.mean(done.astype(float)) >= params.wind_down_share) & (
+        trust >= params.wind_down_trust
     )
 
 

@@ -64,11 +64,7 @@ def proposals(world: World, groups: Groups, commitment: np.ndarray):
     leader = groups.argmax(effort(world, groups, commitment))
     own = values[np.maximum(leader, 0)]
     by_leader = own + p.leader_vision * (need - own)
-    weight = np.maximum(commitment, 1e-6)
-    centre = (
-        np.column_stack([groups.sum(weight * values[:, d]) for d in range(values.shape[1])])
-        / np.maximum(groups.sum(weight), 1e-12)[:, None]
-    )
+    centre = groups.centre(values, np.maximum(commitment, 1e-6))
     by_all = centre + p.collective_vision * (need - centre)
     return by_leader, by_all
 
@@ -169,7 +165,7 @@ def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
         outcome.mergers.append((int(ids[k]), int(absorber[k])))
     outcome.move(ids[merged], DISSOLVED, "absorbed")
     agreed = (
-        ~renewed & ~merged & endings.agree_to_end(p, groups, worth, mean_trust, votes == 2, age)
+        ~renewed & ~merged & endings.agree_to_end(p, groups, commitment, mean_trust, votes == 2)
     )
     outcome.move(ids[agreed], DISSOLVED, "wound_down")
     failed = ~renewed & ~merged & ~agreed & (age >= p.max_transforming_steps)
