@@ -44,7 +44,15 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from simulation.errors import ConfigError
-from simulation.sweep.worker import Chunk, Job, Outcome, RunTask, execute, init_process
+from simulation.sweep.worker import (
+    Chunk,
+    Job,
+    Outcome,
+    RunTask,
+    execute,
+    init_process,
+    limit_threads,
+)
 
 Finished = tuple[Chunk, list[Outcome]]
 
@@ -99,7 +107,7 @@ class PoolExecutor:
             max_workers=self.workers,
             mp_context=context,
             initializer=init_process,
-            initargs=(os.getpid(),),
+            initargs=(os.getpid(), self.workers),
         )
         if context.get_start_method() == "fork":
             # start every worker now, while this process has no other thread (a pool of
@@ -184,6 +192,7 @@ class DaskExecutor:
                 silence_logs=logging.ERROR,
             )
             self.client = Client(self.cluster)
+            self.client.run(limit_threads, workers)  # the workers share this machine
             self.writes_parts = True
         self.workers = self._threads() if scheduler else workers
         self._checked = time.monotonic()

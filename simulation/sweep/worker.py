@@ -145,17 +145,34 @@ def shape_tables(job: Job, task: RunTask, tables: Mapping[str, pd.DataFrame]) ->
 
 
 # --- worker processes -----------------------------------------------------------------
-def init_process(parent: int) -> None:
+def init_process(parent: int, workers: int = 1) -> None:
     """Initialise a pool worker: leave Ctrl-C to the sweep; exit when the sweep is gone.
 
     Args:
         parent: process id of the sweep (not the forkserver the worker was forked from).
+        workers: workers of the pool, which share the CPUs: each worker's BLAS (numpy's
+            matrix products) gets its share of threads, so the workers do not
+            oversubscribe the CPUs (OpenBLAS threads spin while they wait).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    limit_threads(workers)
     identity = _process_identity(parent)
     threading.Thread(
         target=_exit_when_orphaned, args=(parent, identity), daemon=True, name="sweep-watch"
     ).start()
+
+
+def limit_threads(workers: int) -> None:
+    """Give this process's BLAS thread pools its share of the CPUs (for ``workers``)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - a dependency; without it nothing is limited
+        return
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        cpus = os.cpu_count() or 1
+    threadpool_limits(max(1, cpus // max(1, workers)))
 
 
 def _process_identity(pid: int) -> str | None:
