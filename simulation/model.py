@@ -20,7 +20,15 @@ from simulation.params import Params
 from simulation.phases import evolving, forming, founding, transforming
 from simulation.phases.common import Outcome, groups_of
 from simulation.population import make_population
-from simulation.records import EventLog, Series, alliance_table, membership_table
+from simulation.records import EventLog, alliance_table, membership_table
+from simulation.reporters import (
+    NOT_GIVEN,
+    CollectedSeries,
+    NotGiven,
+    SeedLike,
+    make_datacollector,
+    seed_from_rng,
+)
 from simulation.state import (
     ALLOWED,
     DISSOLVED,
@@ -55,7 +63,20 @@ class AllianceModel(mesa.Model):
     Args:
         params: a ``Params``; if omitted, built from the defaults and ``overrides``.
         run_id: the id written into every table row (default: ``"run-<seed>"``).
+        rng: Mesa's seeding keyword, as ``mesa.batch_run`` and ``SolaraViz`` pass it: an
+            int is the seed; ``None`` draws a fresh seed (so ``batch_run(...,
+            iterations=n)`` gives n different runs); a generator, ``SeedSequence`` or
+            sequence of ints yields one. Not given: the ``seed`` parameter decides. The
+            seed used is always ``model.params.seed`` (and the ``seed`` reporter).
         **overrides: parameter values by name (validated; unknown names are errors).
+
+    Attributes:
+        datacollector: a ``mesa.DataCollector`` with one model reporter per
+            ``timeseries`` column (see ``simulation.reporters``), collected every step.
+
+    Raises:
+        ParameterError: a parameter has an unknown name, a wrong type or a value out of
+            range, or ``rng`` and ``seed`` are both given and differ.
 
     Example:
         >>> model = AllianceModel(n_organisations=100, steps=24, seed=1)
@@ -64,8 +85,15 @@ class AllianceModel(mesa.Model):
     """
 
     def __init__(
-        self, params: Params | None = None, *, run_id: str | None = None, **overrides: Any
+        self,
+        params: Params | None = None,
+        *,
+        run_id: str | None = None,
+        rng: SeedLike | NotGiven | None = NOT_GIVEN,
+        **overrides: Any,
     ) -> None:
+        if not isinstance(rng, NotGiven):
+            overrides = {**overrides, "seed": seed_from_rng(rng, overrides.get("seed"))}
         if params is None:
             params = Params.from_mapping(overrides)
         elif overrides:
@@ -91,7 +119,8 @@ class AllianceModel(mesa.Model):
         )
         self.world.refresh()
         self.events = EventLog()
-        self.series = Series()
+        self.datacollector = make_datacollector()
+        self.series = CollectedSeries(self)
         self.organisations = [Organisation(self, i) for i in range(population.n)]
         self.alliance_agents: dict[int, Alliance] = {}
         self._touched: list[np.ndarray] = []
