@@ -24,9 +24,11 @@ from simulation.records import EventLog, alliance_table, membership_table
 from simulation.reporters import (
     NOT_GIVEN,
     CollectedSeries,
+    MesaScenario,
     NotGiven,
     SeedLike,
     make_datacollector,
+    rng_of_scenario,
     seed_from_rng,
 )
 from simulation.state import (
@@ -68,6 +70,9 @@ class AllianceModel(mesa.Model):
             iterations=n)`` gives n different runs); a generator, ``SeedSequence`` or
             sequence of ints yields one. Not given: the ``seed`` parameter decides. The
             seed used is always ``model.params.seed`` (and the ``seed`` reporter).
+        scenario: a ``mesa.experimental.scenarios.Scenario``, as SolaraViz's Reset passes
+            one: only its ``rng`` is used, as above. (Named presets of this project:
+            ``simulation.scenarios``.)
         **overrides: parameter values by name (validated; unknown names are errors).
 
     Attributes:
@@ -76,7 +81,8 @@ class AllianceModel(mesa.Model):
 
     Raises:
         ParameterError: a parameter has an unknown name, a wrong type or a value out of
-            range, or ``rng`` and ``seed`` are both given and differ.
+            range, ``rng`` and ``seed`` are both given and differ, or ``scenario`` is not
+            a Mesa scenario.
 
     Example:
         >>> model = AllianceModel(n_organisations=100, steps=24, seed=1)
@@ -90,8 +96,11 @@ class AllianceModel(mesa.Model):
         *,
         run_id: str | None = None,
         rng: SeedLike | NotGiven | None = NOT_GIVEN,
+        scenario: MesaScenario | None = None,
         **overrides: Any,
     ) -> None:
+        if scenario is not None:
+            rng = rng_of_scenario(scenario, rng)
         if not isinstance(rng, NotGiven):
             overrides = {**overrides, "seed": seed_from_rng(rng, overrides.get("seed"))}
         if params is None:

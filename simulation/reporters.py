@@ -12,7 +12,7 @@ components of Mesa's ``SolaraViz`` read::
 
 The reporters are module-level functions (bound with ``functools.partial``), so a model
 and its collector can be pickled. ``seed_from_rng`` turns what Mesa passes as ``rng``
-into the model's ``seed`` parameter.
+(or inside a ``scenario``) into the model's ``seed`` parameter.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import mesa
 import numpy as np
+from mesa.experimental.scenarios import Scenario as MesaScenario
 
 from simulation.errors import ParameterError
 from simulation.records import TIMESERIES_COLUMNS, Series
@@ -114,3 +115,23 @@ def seed_from_rng(rng: SeedLike | None, seed: Any = None) -> Any:
     if seed is not None and seed != value:
         raise ParameterError(f"give either rng or seed, not both (rng={rng!r}, seed={seed!r})")
     return value
+
+
+def rng_of_scenario(scenario: Any, rng: SeedLike | NotGiven | None) -> SeedLike | None:
+    """The ``rng`` a Mesa ``Scenario`` carries (SolaraViz's Reset passes one).
+
+    Raises:
+        ParameterError: ``scenario`` is not a Mesa scenario, or its ``rng`` differs from
+            an ``rng`` given as well.
+    """
+    if not isinstance(scenario, MesaScenario):
+        raise ParameterError(
+            f"scenario must be a mesa.experimental.scenarios.Scenario, got {scenario!r} "
+            "(named presets: simulation.scenario_params or simulation.run)"
+        )
+    carried = scenario.rng
+    if isinstance(rng, NotGiven) or rng is None:
+        return carried
+    if carried is not None and carried != rng:
+        raise ParameterError(f"rng ({rng!r}) and scenario.rng ({carried!r}) differ")
+    return rng

@@ -26,7 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from simulation import provenance
+from simulation import dictionary, provenance
 from simulation.errors import ConfigError, OutputError
 from simulation.params import Params
 from simulation.records import END_CAUSES, TABLE_TYPES, run_summary
@@ -176,16 +176,8 @@ def results_from_model(model: Any, scenario: str = "custom") -> Results:
     row |= params.to_dict()
     row |= run_summary(tables["alliances"], params.steps)
     row |= {"package_version": prov["package_version"], "git_commit": prov["git_commit"]}
-    runs = pd.DataFrame([row]).astype(
-        {
-            "run_id": "string",
-            "scenario": "string",
-            "git_commit": "string",
-            "package_version": "string",
-            "pressure_schedule": "string",
-            "arrangement": "string",
-        }
-    )
+    runs = pd.DataFrame([row])
+    runs = runs.astype({k: v for k, v in TABLE_TYPES["runs"].items() if k in runs.columns})
     prov = prov | {
         "run_id": model.run_id,
         "scenario": scenario,
@@ -221,11 +213,22 @@ def _temporary(final: Path) -> Path:
     return final.with_name(f".{final.name}.tmp-{os.getpid()}")
 
 
-def stage_parquet(final: Path, frame: pd.DataFrame, meta: Mapping[str, Any]) -> Path:
-    """Write ``frame`` as Parquet to a hidden temporary beside ``final``; return it."""
+def stage_parquet(
+    final: Path, frame: pd.DataFrame, meta: Mapping[str, Any], table_name: str | None = None
+) -> Path:
+    """Write ``frame`` as Parquet to a hidden temporary beside ``final``; return it.
+
+    Each field carries its data-dictionary entry (type, unit, meaning, allowed values) in
+    its metadata; ``table_name`` (default: the name of ``final``'s folder) says which table.
+
+    Raises:
+        OutputError: the file cannot be written.
+    """
     try:
         final.parent.mkdir(parents=True, exist_ok=True)
-        table = pa.Table.from_pandas(frame, preserve_index=False)
+        table = annotate(
+            pa.Table.from_pandas(frame, preserve_index=False), table_name or final.parent.name
+        )
         schema_meta = dict(table.schema.metadata or {})
         schema_meta[METADATA_KEY] = json.dumps(meta, sort_keys=True, default=str).encode()
         table = table.replace_schema_metadata(schema_meta)
@@ -234,6 +237,21 @@ def stage_parquet(final: Path, frame: pd.DataFrame, meta: Mapping[str, Any]) -> 
     except OSError as exc:
         raise OutputError(f"cannot write '{final}': {exc.strerror or exc}") from None
     return tmp
+
+
+def annotate(table: pa.Table, name: str) -> pa.Table:
+    """``table`` with the data dictionary's entry of table ``name`` in each field's metadata.
+
+    Columns the dictionary does not list (and tables it does not know) are left as they are.
+    """
+    if name not in dictionary.DESCRIPTIONS:
+        return table
+    entries = dictionary.field_metadata(name)
+    fields = [
+        f.with_metadata({**(f.metadata or {}), **entries[f.name]}) if f.name in entries else f
+        for f in table.schema
+    ]
+    return table.cast(pa.schema(fields, metadata=table.schema.metadata))
 
 
 def stage_file(final: Path, text: str) -> Path:
@@ -262,23 +280,19 @@ def read_table(folder: str | os.PathLike, name: str) -> pd.DataFrame:
         files = sorted(p for p in parts.glob("*.parquet") if not p.name.startswith("."))
         if not files:
             return pd.DataFrame()
-        frame = pd.concat([pq.read_table(f).to_pandas() for f in files], ignore_index=True)
-        return frame
+        # Typed part by part: an empty part comes back with no categories.
+        frames = [_dictionary_types(pq.read_table(f).to_pandas(), name) for f in files]
+        return pd.concat(frames, ignore_index=True)
     csv = root / f"{name}.csv"
     if csv.exists():
         frame = pd.read_csv(csv, keep_default_na=True, float_precision="round_trip")
-        types = TABLE_TYPES.get(name, {})
-        if name == "runs":
-            types = {
-                "run_id": "string",
-                "scenario": "string",
-                "git_commit": "string",
-                "pressure_schedule": "string",
-                "arrangement": "string",
-                "package_version": "string",
-            }
-        return frame.astype({k: v for k, v in types.items() if k in frame.columns})
+        return _dictionary_types(frame, name)
     return pd.DataFrame()
+
+
+def _dictionary_types(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    types = TABLE_TYPES.get(name, {})
+    return frame.astype({k: v for k, v in types.items() if k in frame.columns})
 
 
 def read_provenance(folder: str | os.PathLike) -> dict[str, Any]:

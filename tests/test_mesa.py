@@ -105,7 +105,7 @@ def test_bad_rng_is_a_parameter_error(kwargs, message):
 def test_solaraviz_page_and_plot_component_render():
     pytest.importorskip("altair")  # Mesa's visualization imports it (the test extra has it)
     import solara
-    from mesa.visualization import SolaraViz, Slider, make_plot_component
+    from mesa.visualization import Slider, SolaraViz, make_plot_component
 
     model = AllianceModel(**SMALL, seed=1)
     for _ in range(3):
@@ -119,6 +119,26 @@ def test_solaraviz_page_and_plot_component_render():
         model_params={**SMALL, "pressure": Slider("pressure", 0.3, 0.0, 1.0, 0.05)},
     )
     solara.render(page, handle_error=False)
-    # SolaraViz's Reset builds the model again from the page's parameters.
-    fresh = type(model)(**SMALL, pressure=0.5)
-    assert fresh.params.pressure == 0.5 and len(fresh.datacollector.model_vars["n_forming"]) == 1
+    # SolaraViz's Reset: the page's parameters plus a Mesa Scenario (mesa 3.5's own helper).
+    from mesa.visualization.solara_viz import _build_model_init_kwargs
+
+    kwargs = _build_model_init_kwargs(
+        model,
+        {**SMALL, "pressure": 0.5, "seed": 9},
+        add_scenario_when_empty=True,
+        require_model_accepts_scenario=True,
+    )
+    fresh = type(model)(**kwargs)
+    assert fresh.params.pressure == 0.5 and fresh.params.seed == 9
+    assert len(fresh.datacollector.model_vars["n_forming"]) == 1
+
+
+def test_a_mesa_scenario_carries_the_rng():
+    from mesa.experimental.scenarios import Scenario
+
+    assert AllianceModel(**SMALL, scenario=Scenario(rng=4)).params.seed == 4
+    assert AllianceModel(**SMALL, scenario=Scenario(), seed=3).params.seed == 3
+    with pytest.raises(ParameterError, match="differ"):
+        AllianceModel(**SMALL, scenario=Scenario(rng=4), rng=5)
+    with pytest.raises(ParameterError, match="scenario must be a mesa"):
+        AllianceModel(**SMALL, scenario="crisis")

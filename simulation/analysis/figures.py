@@ -32,12 +32,18 @@ CAUSE_COLOURS = {
     "founding_conflict": "#e6a23c",
     "lack_of_results": "#d1495b",
     "transformation_failed": "#2e86ab",
+    "completed": "#4daf4a",
+    "absorbed": "#984ea3",
+    "wound_down": "#a6761d",
 }
 CAUSE_LABELS = {
     "formation_failed": "formation failed",
     "founding_conflict": "conflict while founding",
     "lack_of_results": "lack of results",
     "transformation_failed": "transformation failed",
+    "completed": "completed",
+    "absorbed": "absorbed",
+    "wound_down": "wound down",
 }
 OUTPUT_TITLES = {
     "survival_rate": "Survival at the horizon",
