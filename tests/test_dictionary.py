@@ -32,7 +32,6 @@ def test_dictionary_covers_exactly_the_columns_of_each_table(results, table):
     unmade = [c for c in listed if c not in produced]
     assert not missing, f"{table}: columns not in simulation/dictionary.py: {missing}"
     assert not unmade, f"{table}: dictionary columns the model does not produce: {unmade}"
-    assert produced == listed, f"{table}: the dictionary lists the columns in another order"
 
 
 @pytest.mark.parametrize("table", TABLES)
