@@ -21,16 +21,7 @@ from simulation.phases import evolving, forming, founding, transforming
 from simulation.phases.common import Outcome, groups_of
 from simulation.population import make_population
 from simulation.records import EventLog, alliance_table, membership_table
-from simulation.reporters import (
-    NOT_GIVEN,
-    CollectedSeries,
-    MesaScenario,
-    NotGiven,
-    SeedLike,
-    make_datacollector,
-    rng_of_scenario,
-    seed_from_rng,
-)
+from simulation.reporters import CollectedSeries, make_datacollector, mesa_keywords
 from simulation.state import (
     ALLOWED,
     DISSOLVED,
@@ -65,15 +56,14 @@ class AllianceModel(mesa.Model):
     Args:
         params: a ``Params``; if omitted, built from the defaults and ``overrides``.
         run_id: the id written into every table row (default: ``"run-<seed>"``).
-        rng: Mesa's seeding keyword, as ``mesa.batch_run`` and ``SolaraViz`` pass it: an
-            int is the seed; ``None`` draws a fresh seed (so ``batch_run(...,
-            iterations=n)`` gives n different runs); a generator, ``SeedSequence`` or
-            sequence of ints yields one. Not given: the ``seed`` parameter decides. The
-            seed used is always ``model.params.seed`` (and the ``seed`` reporter).
-        scenario: a ``mesa.experimental.scenarios.Scenario``, as SolaraViz's Reset passes
-            one: only its ``rng`` is used, as above. (Named presets of this project:
-            ``simulation.scenarios``.)
-        **overrides: parameter values by name (validated; unknown names are errors).
+        **overrides: parameter values by name (validated; unknown names are errors), and
+            Mesa's keywords as ``mesa.batch_run`` and ``SolaraViz`` pass them: ``rng`` (an
+            int is the seed; ``None`` draws a fresh seed, so ``batch_run(...,
+            iterations=n)`` gives n different runs; a generator, ``SeedSequence`` or
+            sequence of ints yields one) and ``scenario`` (a Mesa ``Scenario``: its
+            ``rng``). Without them the ``seed`` parameter decides. The seed used is
+            always ``model.params.seed`` (and the ``seed`` reporter); see
+            ``simulation.reporters``.
 
     Attributes:
         datacollector: a ``mesa.DataCollector`` with one model reporter per
@@ -91,18 +81,9 @@ class AllianceModel(mesa.Model):
     """
 
     def __init__(
-        self,
-        params: Params | None = None,
-        *,
-        run_id: str | None = None,
-        rng: SeedLike | NotGiven | None = NOT_GIVEN,
-        scenario: MesaScenario | None = None,
-        **overrides: Any,
+        self, params: Params | None = None, *, run_id: str | None = None, **overrides: Any
     ) -> None:
-        if scenario is not None:
-            rng = rng_of_scenario(scenario, rng)
-        if not isinstance(rng, NotGiven):
-            overrides = {**overrides, "seed": seed_from_rng(rng, overrides.get("seed"))}
+        overrides = mesa_keywords(overrides)  # Mesa's ``rng`` and ``scenario`` -> ``seed``
         if params is None:
             params = Params.from_mapping(overrides)
         elif overrides:

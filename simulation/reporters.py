@@ -100,7 +100,9 @@ def seed_from_rng(rng: SeedLike | None, seed: Any = None) -> Any:
         ParameterError: ``rng`` and ``seed`` are both given and differ.
     """
     if rng is None:
-        return seed if seed is not None else int(np.random.SeedSequence().entropy % 2**63)
+        if seed is not None:
+            return seed
+        return int(np.random.default_rng().integers(0, 2**63 - 1, endpoint=True))
     if isinstance(rng, int | np.integer) and not isinstance(rng, bool | np.bool_):
         value: Any = int(rng)
     elif isinstance(rng, bool | np.bool_ | str | bytes | float):
@@ -115,6 +117,24 @@ def seed_from_rng(rng: SeedLike | None, seed: Any = None) -> Any:
     if seed is not None and seed != value:
         raise ParameterError(f"give either rng or seed, not both (rng={rng!r}, seed={seed!r})")
     return value
+
+
+def mesa_keywords(overrides: dict[str, Any]) -> dict[str, Any]:
+    """``overrides`` with Mesa's ``rng`` and ``scenario`` keywords turned into ``seed``.
+
+    Raises:
+        ParameterError: a bad ``rng`` or ``scenario``, or one that contradicts ``seed``.
+    """
+    if "rng" not in overrides and "scenario" not in overrides:
+        return overrides
+    rest = dict(overrides)
+    rng = rest.pop("rng", NOT_GIVEN)
+    scenario = rest.pop("scenario", None)
+    if scenario is not None:
+        rng = rng_of_scenario(scenario, rng)
+    if not isinstance(rng, NotGiven):
+        rest["seed"] = seed_from_rng(rng, rest.get("seed"))
+    return rest
 
 
 def rng_of_scenario(scenario: Any, rng: SeedLike | NotGiven | None) -> SeedLike | None:

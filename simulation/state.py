@@ -8,6 +8,7 @@ so phase functions never need the model itself.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -69,11 +70,15 @@ class AllianceStore:
         self.phase_steps = np.zeros((capacity, 4), dtype=np.int64)
         self.end_cause: list[str | None] = []
 
+    if TYPE_CHECKING:  # the per-alliance fields of _FIELDS, set in __init__ and _grow
+
+        def __getattr__(self, name: str) -> np.ndarray: ...
+
     def _grow(self) -> None:
         new = self._capacity * 2
         for name, (dtype, fill) in _FIELDS.items():
             old = getattr(self, name)
-            arr = np.full(new, fill, dtype=dtype)
+            arr: np.ndarray = np.full(new, fill, dtype=dtype)
             arr[: self._capacity] = old
             setattr(self, name, arr)
         for name in ("mission", "phase_steps"):

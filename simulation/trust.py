@@ -10,6 +10,8 @@ Commitment lives on membership rows: one row per (alliance, organisation) spell.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 
@@ -20,7 +22,9 @@ class _Columns:
 
     def __init__(self, capacity: int = 256) -> None:
         self._n = 0
-        self._buffers = {name: np.zeros(capacity, dtype=dt) for name, dt in self._dtypes.items()}
+        self._buffers: dict[str, np.ndarray] = {
+            name: np.zeros(capacity, dtype=dt) for name, dt in self._dtypes.items()
+        }
 
     def __len__(self) -> int:
         return self._n
@@ -31,7 +35,7 @@ class _Columns:
             return buffers[name][: self._n]
         raise AttributeError(name)
 
-    def _append(self, k: int, **columns: np.ndarray) -> slice:
+    def _append(self, k: int, **columns: Any) -> slice:
         """Make room for ``k`` rows, fill them; return their slice."""
         needed = self._n + k
         capacity = next(iter(self._buffers.values())).shape[0]

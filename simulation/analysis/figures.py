@@ -433,6 +433,7 @@ def sensitivity_figure(indices: pd.DataFrame, *, title: str | None = None) -> Fi
     )
     axes = _grid(figure, max(len(outputs), 1), ncols)
     y = np.arange(len(parameters))
+    bars: list[tuple[str, str | None, str, str]]
     if method == "sobol":
         bars = [
             ("S1", "S1_conf", "first order S1", "#2a9d8f"),

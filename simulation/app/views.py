@@ -277,7 +277,7 @@ def _style_axes(ax: Axes, title: str) -> None:
 
 def marker_area(ax: Axes, layout: Layout) -> float:
     """Marker area (points squared) that fills about 85% of a grid cell of ``layout``."""
-    figure_width, figure_height = ax.figure.get_size_inches()
+    figure_width, figure_height = ax.figure.get_size_inches()  # type: ignore[union-attr]
     box = ax.get_position()
     side = min(box.width * figure_width, box.height * figure_height) * 72.0
     diameter = 0.85 * layout.spacing * side / (2 * NETWORK_LIMIT)
@@ -341,7 +341,7 @@ def draw_network(ax: Axes, model: AllianceModel, layout: Layout) -> None:
         columnspacing=1.0,
     )
     for handle in legend.legend_handles:
-        handle.set_sizes([160.0])
+        handle.set_sizes([160.0])  # type: ignore[union-attr]  # scatter handles
 
 
 def draw_phase_counts(
