@@ -66,6 +66,10 @@ class Results:
 
         Returns:
             The output folder.
+
+        Raises:
+            OutputError: unknown format or table, or the folder or a file cannot be
+                written (nothing of this call is left behind).
         """
         if format not in ("parquet", "csv"):
             raise OutputError(f"unknown format '{format}': choose parquet or csv")
@@ -131,7 +135,11 @@ class Results:
 
     @classmethod
     def concat(cls, parts: Iterable[Results]) -> Results:
-        """Stack the tables of several results (e.g. runs of a loop) into one."""
+        """Stack the tables of several results (e.g. runs of a loop) into one.
+
+        Raises:
+            ValueError: ``parts`` is empty.
+        """
         parts = list(parts)
         if not parts:
             raise ValueError("nothing to concatenate")
@@ -309,7 +317,11 @@ def read_provenance(folder: str | os.PathLike) -> dict[str, Any]:
 
 
 def load(path: str | os.PathLike) -> Results:
-    """Read a folder written by ``Results.save`` or by a sweep back into ``Results``."""
+    """Read a folder written by ``Results.save`` or by a sweep back into ``Results``.
+
+    Raises:
+        ConfigError: ``path`` is not a folder, or holds no ``runs`` table.
+    """
     root = Path(path)
     if not root.is_dir():
         raise ConfigError(f"'{root}' is not a folder of results")
