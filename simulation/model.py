@@ -4,7 +4,8 @@ One step is one month. Each step: the environment moves; organisations start new
 alliances; each phase decides for the alliances that were in it at the start of the step;
 members whose commitment fell too low leave; alliances too small to go on dissolve; the
 step is recorded. The phases only decide (they return an ``Outcome``); this module is
-the one place that changes state, and it refuses any transition MODEL.md does not allow.
+the one place that changes state, and it refuses any transition the lifecycle does not allow
+(docs/ODD.md, section 3).
 """
 
 from __future__ import annotations
@@ -227,7 +228,7 @@ class AllianceModel(mesa.Model):
             world.trust.lower(slots, self.params.betrayal)
 
     def transition(self, alliance: int, to_phase: int, cause: str) -> None:
-        """Move ``alliance`` to ``to_phase``; refuse any transition MODEL.md does not allow."""
+        """Move ``alliance`` to ``to_phase``; refuse any transition ``state.ALLOWED`` lacks."""
         store = self.world.alliances
         from_phase = int(store.phase[alliance])
         if (from_phase, to_phase) not in ALLOWED:

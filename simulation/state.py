@@ -20,7 +20,7 @@ from simulation.trust import Memberships, TrustStore
 FORMING, FOUNDING, EVOLVING, TRANSFORMING, DISSOLVED = range(5)
 PHASES: tuple[str, ...] = ("forming", "founding", "evolving", "transforming", "dissolved")
 
-#: Every transition the model allows (MODEL.md); anything else is a bug and raises.
+#: Every transition the model allows (docs/ODD.md, section 3); anything else is a bug and raises.
 ALLOWED: frozenset[tuple[int, int]] = frozenset(
     {
         (FORMING, FOUNDING),

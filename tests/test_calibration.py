@@ -1,4 +1,4 @@
-"""The default scenario against the literature targets of MODEL.md.
+"""The default scenario against the literature targets (docs/ODD.md, section 8).
 
 More than half of founded alliances end; about two thirds of those that end do so within
 six years; the median lifespan (Kaplan-Meier, founded alliances, from birth) is roughly six

@@ -57,7 +57,7 @@ def test_invariants_hold_for_random_parameters(seed, **kw):
     tables = model.tables()
     events, alliances = tables["events"], tables["alliances"]
 
-    # Only the transitions of MODEL.md.
+    # Only the transitions of docs/ODD.md, section 3.
     moves = events.dropna(subset=["from_phase"])
     pairs = set(zip(moves.from_phase.map(PHASE_CODE), moves.to_phase.map(PHASE_CODE), strict=True))
     assert pairs <= ALLOWED

@@ -1,4 +1,4 @@
-"""The seven patterns of MODEL.md, each a comparison of two settings over many seeds.
+"""The seven patterns of docs/ODD.md (section 1), each a comparison of two settings over many seeds.
 
 Nothing in the model is written for these tests: each pattern has to emerge from the
 mechanisms of the four phases. Both arms use the same seeds (common random numbers). The

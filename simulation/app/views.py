@@ -70,7 +70,7 @@ class Control:
         low: smallest value on the slider.
         high: largest value on the slider.
         step: slider step.
-        hint: one line on what it does, with the claims of THEORY.md it bears on.
+        hint: one line on what it does, with the claims of docs/THEORY.md it bears on.
     """
 
     name: str
