@@ -24,29 +24,25 @@ from typing import Any, get_args
 
 import pandas as pd
 
+from simulation.behaviour import endings
+from simulation.behaviour.governance import FORMS
 from simulation.params import Arrangement, Params
 from simulation.state import PHASES
 
-#: Why an alliance ended, in the order of the phases they end (then the good endings).
-END_CAUSES: tuple[str, ...] = (
-    "formation_failed",
-    "founding_conflict",
-    "lack_of_results",
-    "transformation_failed",
-    "completed",
-    "absorbed",
-    "wound_down",
+#: Outcomes, worst first (the model's ``OUTCOME_KINDS`` are best first).
+OUTCOMES: tuple[str, ...] = tuple(reversed(endings.OUTCOME_KINDS))
+#: What kind of ending each cause is (``simulation.behaviour.endings``).
+OUTCOME_OF: dict[str, str] = dict(endings.OUTCOMES)
+#: Why an alliance ended: the failures in the order of the phases they end, then the
+#: intermediate endings, then success (the model's causes, ordered worst first).
+END_CAUSES: tuple[str, ...] = tuple(
+    sorted(
+        endings.END_CAUSES,
+        key=lambda c: (OUTCOMES.index(OUTCOME_OF[c]), endings.END_CAUSES.index(c)),
+    )
 )
-#: What kind of ending each cause is.
-OUTCOME_OF: dict[str, str] = {
-    "completed": "success",
-    "absorbed": "intermediate",
-    "wound_down": "intermediate",
-} | {c: "failure" for c in END_CAUSES[:4]}
-#: Outcomes, worst first.
-OUTCOMES: tuple[str, ...] = ("failure", "intermediate", "success")
-#: Governance forms of a founded alliance.
-GOVERNANCE: tuple[str, ...] = ("shared", "lead_organisation", "administrative_organisation")
+#: Governance forms of a founded alliance (Provan & Kenis).
+GOVERNANCE: tuple[str, ...] = tuple(FORMS)
 #: Causes on rows of the ``events`` table, roughly in lifecycle order, the ends last.
 EVENT_CAUSES: tuple[str, ...] = (
     "initiated",
@@ -61,8 +57,17 @@ EVENT_CAUSES: tuple[str, ...] = (
     "revolutionary_renewal",
     *END_CAUSES,
 )
-#: Why a membership spell ended.
-EXIT_REASONS: tuple[str, ...] = ("low_commitment", "left_in_revolution", "dissolved")
+#: Why a membership spell ended: walking out, being left behind, or the alliance's end.
+EXIT_REASONS: tuple[str, ...] = (
+    "low_commitment",
+    "overcommitted",
+    "misfit",
+    "did_not_follow",
+    "absorbed",
+    "wound_down",
+    "completed",
+    "dissolved",
+)
 
 
 @dataclass(frozen=True)
@@ -352,7 +357,13 @@ MEMBERSHIPS: tuple[Column, ...] = (
 
 # --- runs ------------------------------------------------------------------------------------
 _SUMMARIES: tuple[Column, ...] = (
-    _c("alliances_started", "int64", "alliances", "Alliances initiated in the run.", ">= 0"),
+    _c(
+        "alliances_started",
+        "int64",
+        "alliances",
+        "Alliances initiated at or after warmup.",
+        ">= 0",
+    ),
     _c(
         "alliances_founded",
         "int64",
