@@ -43,6 +43,8 @@ END_CAUSES: tuple[str, ...] = tuple(
 )
 #: Governance forms of a founded alliance (Provan & Kenis).
 GOVERNANCE: tuple[str, ...] = tuple(FORMS)
+#: What sends an evolving alliance into transforming (C20, C21).
+CRISIS_CAUSES: tuple[str, ...] = ("stagnation", "lost_relevance", "lost_meaning")
 #: Causes on rows of the ``events`` table, roughly in lifecycle order, the ends last.
 EVENT_CAUSES: tuple[str, ...] = (
     "initiated",
@@ -50,9 +52,7 @@ EVENT_CAUSES: tuple[str, ...] = (
     "governance_complete",
     "governance_changed",
     "outgrown",
-    "stagnation",
-    "lost_relevance",
-    "lost_meaning",
+    *CRISIS_CAUSES,
     "evolutionary_renewal",
     "revolutionary_renewal",
     *END_CAUSES,
@@ -177,6 +177,12 @@ ALLIANCES: tuple[Column, ...] = (
         OUTCOMES,
         "Kind of ending: success (completed), intermediate (absorbed, wound_down), failure "
         "(the other causes); missing if alive.",
+    ),
+    _cat(
+        "crisis_cause",
+        CRISIS_CAUSES,
+        "What sent it into transforming the last time; missing if it never transformed.",
+        ordered=False,
     ),
     _c("founded", "bool", "-", "Whether it ever reached founding."),
     _cat("phase_at_end", PHASES, "Phase at the end of the run (dissolved if it ended)."),
@@ -421,6 +427,14 @@ _SUMMARIES: tuple[Column, ...] = (
         "float64",
         _SHARE,
         "Share of finished transformation episodes that ended in a renewal; NaN if none.",
+        "0 to 1",
+    ),
+    _c(
+        "lasting_renewal_rate",
+        "float64",
+        _SHARE,
+        "Renewals that held for 24 months (no new crisis, no end), per crisis episode "
+        "observed that long; NaN if none.",
         "0 to 1",
     ),
     _c(

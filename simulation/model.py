@@ -310,6 +310,7 @@ class AllianceModel(mesa.Model):
         elif to_phase == TRANSFORMING:
             store.transformations[alliance] += 1
             store.proposal_ready[alliance] = -1
+            store.crisis_cause[alliance] = cause
         elif to_phase == EVOLVING and from_phase == TRANSFORMING:
             store.evolutionary_renewals[alliance] += 1
         elif to_phase == FORMING:

@@ -939,8 +939,7 @@ class Params:
         "evolving",
         "C21",
     )
-    transform_hazard: float = _p(
-        0.15,
+    transform_hazard: float = _p(0.12,
         0.0,
         1.0,
         "per month",
@@ -1015,16 +1014,25 @@ class Params:
         "evolving",
         "C14",
     )
+    goal_horizon: int = _p(
+        36,
+        1,
+        6_000,
+        "months",
+        "Months an alliance gives itself to meet a goal; a goal missed is set again.",
+        "evolving",
+        "C14",
+    )
     goal_growth: float = _p(
         1.5, 1.0, 10.0, "ratio", "A new goal is this much larger than the last.", "evolving", "C14"
     )
-    continue_commitment: float = _p(
-        0.6,
+    completion_relevance: float = _p(
+        0.5,
         0.0,
         1.0,
-        "commitment",
-        "A member whose commitment is above this wants a new goal once the goal is met; "
-        "otherwise the alliance completes.",
+        "relevance",
+        "An alliance that meets its goal completes if the need has moved on from its mission "
+        "(relevance below this); otherwise it sets a new, larger goal.",
         "evolving",
         "C14",
     )
@@ -1107,8 +1115,7 @@ class Params:
         "transforming",
         "C22",
     )
-    leader_vision: float = _p(
-        0.6,
+    leader_vision: float = _p(0.8,
         0.0,
         1.0,
         "share",
@@ -1116,8 +1123,7 @@ class Params:
         "transforming",
         "C22",
     )
-    collective_vision: float = _p(
-        0.6,
+    collective_vision: float = _p(0.5,
         0.0,
         1.0,
         "share",
@@ -1125,8 +1131,7 @@ class Params:
         "transforming",
         "C22",
     )
-    deliberation_steps: int = _p(
-        4,
+    deliberation_steps: int = _p(3,
         0,
         600,
         "months",
@@ -1152,8 +1157,7 @@ class Params:
         "transforming",
         "C26",
     )
-    follow_fit: float = _p(
-        0.25,
+    follow_fit: float = _p(0.3,
         0.0,
         1.0,
         "fit",
@@ -1201,8 +1205,7 @@ class Params:
         "transforming",
         "C21",
     )
-    wind_down_patience: int = _p(
-        6,
+    wind_down_patience: int = _p(9,
         0,
         600,
         "months",

@@ -116,6 +116,7 @@ def alliance_table(store: AllianceStore, run_id: str, horizon: int) -> pd.DataFr
             "duration": pd.array(end_step - founded_at, dtype="Int64"),
             "event_observed": pd.array(observed, dtype="boolean"),
             "end_cause": pd.array(causes, dtype="string"),
+            "crisis_cause": pd.array(store.crisis_cause[:n], dtype="string"),
             "end_outcome": pd.array(
                 [OUTCOMES[c] if c is not None else None for c in causes], dtype="string"
             ),
@@ -193,12 +194,46 @@ def survival_at(duration: np.ndarray, observed: np.ndarray, age: float) -> float
     return float(survival[before[-1]]) if before.shape[0] else 1.0
 
 
-def run_summary(alliances: pd.DataFrame, horizon: int, warmup: int = 0) -> dict[str, float | int]:
+#: Months a renewal must hold (no new crisis, no end) to count as lasting (pattern 3).
+LASTING = 24
+
+
+def lasting_renewals(events: pd.DataFrame, horizon: int, ids: pd.Series) -> tuple[int, int]:
+    """Renewals that held for ``LASTING`` months, and renewals observed that long.
+
+    A renewal holds if the alliance neither entered transforming again nor ended within
+    ``LASTING`` months. Renewals less than ``LASTING`` months before the horizon are not
+    counted.
+    """
+    moves = events[events["alliance_id"].isin(ids) & (events["cause"] != "governance_changed")]
+    renewal = moves["cause"].isin(["evolutionary_renewal", "revolutionary_renewal"]).to_numpy()
+    bad = moves["to_phase"].isin(["transforming", "dissolved"]).to_numpy()
+    steps = moves["step"].to_numpy()
+    alliance = moves["alliance_id"].to_numpy()
+    held = observed = 0
+    for k in np.flatnonzero(renewal).tolist():
+        if steps[k] + LASTING > horizon:
+            continue
+        observed += 1
+        later = (alliance[k + 1 :] == alliance[k]) & bad[k + 1 :]
+        nxt = steps[k + 1 :][later]
+        if not nxt.shape[0] or nxt[0] > steps[k] + LASTING:
+            held += 1
+    return held, observed
+
+
+def run_summary(
+    alliances: pd.DataFrame,
+    horizon: int,
+    warmup: int = 0,
+    events: pd.DataFrame | None = None,
+) -> dict[str, float | int]:
     """The summary figures of one run (one row of the ``runs`` table, without parameters).
 
     Counts founded alliances born at or after ``warmup``; survival is measured from
     founding. Renewal success is the share of finished transformation episodes that ended
-    in a renewal. The transformation rate is per alliance-year lived since founding
+    in a renewal; the lasting renewal rate (with ``events``) counts only renewals that held
+    for ``LASTING`` months (no new crisis, no end), per episode observed that long. The transformation rate is per alliance-year lived since founding
     (outside forming), so short-lived alliances count fairly. Outcome shares are among
     the ended founded alliances. Survival at 72 months is NaN when fewer than 72 months
     follow the warm-up.
@@ -242,9 +277,15 @@ def run_summary(alliances: pd.DataFrame, horizon: int, warmup: int = 0) -> dict[
         "renewal_success_rate": (evo + rev) / ended_in_transform
         if ended_in_transform
         else float("nan"),
+        "lasting_renewal_rate": float("nan"),
         "mean_peak_size": float(founded["peak_size"].mean()) if n_founded else float("nan"),
         "mean_steps_forming": float(founded["steps_forming"].mean()) if n_founded else float("nan"),
     }
+    if events is not None:
+        # Successful renewals: those that held, per crisis episode seen long enough.
+        held, seen = lasting_renewals(events, horizon, founded["alliance_id"])
+        episodes = seen + crisis_ends
+        summary["lasting_renewal_rate"] = held / episodes if episodes else float("nan")
     for kind in OUTCOME_KINDS:
         summary[f"share_{kind}"] = float((outcome == kind).mean()) if len(ended) else float("nan")
     for cause in END_CAUSES:

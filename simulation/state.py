@@ -55,6 +55,7 @@ _FIELDS: dict[str, tuple[type, object]] = {
     "shortfall": (float, 0.0),  # moving average of aspiration minus results
     "impact": (float, 0.0),  # relevant results summed toward the current goal
     "goal": (float, np.nan),  # impact that meets the current goal
+    "goal_since": (np.int64, -1),  # month the current goal was set
     "proposal_ready": (np.int64, -1),  # month the collective proposal is on the table
     "n_founders": (np.int64, 0),
     "peak_size": (np.int64, 0),
@@ -82,6 +83,7 @@ class AllianceStore:
             setattr(self, name, np.zeros((capacity, value_dims)))
         self.phase_steps = np.zeros((capacity, 4), dtype=np.int64)
         self.end_cause: list[str | None] = []
+        self.crisis_cause: list[str | None] = []  # what started the last transforming
 
     if TYPE_CHECKING:  # the per-alliance fields of _FIELDS, set in __init__ and _grow
 
@@ -113,6 +115,7 @@ class AllianceStore:
         self.mission[a] = mission
         self.open[a] = is_open
         self.end_cause.append(None)
+        self.crisis_cause.append(None)
         return a
 
     def in_phase(self, phase: int) -> np.ndarray:

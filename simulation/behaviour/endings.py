@@ -3,8 +3,9 @@
 Seven causes, each with an outcome (after Reuer & Zollo 2005, who class alliance
 terminations as successes, failures and the in-between):
 
-- ``completed`` (success): the alliance met its goal for the need it served, and too few
-  members wanted a new goal to go on; members part with their trust intact;
+- ``completed`` (success): the alliance met its goal for the need it served, and the need
+  has moved on from its mission, so there is no larger goal worth setting; members part
+  with their trust intact;
 - ``absorbed`` (intermediate): in a crisis it merged into a close, healthy alliance, whose
   mission its fitting members now serve;
 - ``wound_down`` (intermediate): in a crisis most members agreed it no longer paid, and
@@ -42,14 +43,14 @@ OUTCOME_KINDS: tuple[str, ...] = ("success", "intermediate", "failure")
 AGREED: frozenset[str] = frozenset({"completed", "absorbed", "wound_down"})
 
 
-def goal_reached(params: Params, groups: Groups, commitment: np.ndarray) -> np.ndarray:
-    """Per group whose goal is met: whether it completes (True) or sets a new goal (C14).
+def goal_reached(params: Params, relevance: np.ndarray) -> np.ndarray:
+    """Per alliance whose goal is met: whether it completes (True) or sets a new goal (C14).
 
-    Members committed above ``continue_commitment`` want a new goal; unless they are at
-    least half, the alliance completes its mission and ends.
+    The need it served has moved on when its mission's relevance is below
+    ``completion_relevance``: the mission is accomplished and the alliance ends well.
+    Otherwise the members set a new, larger goal for the same need.
     """
-    keen = groups.mean((commitment > params.continue_commitment).astype(float))
-    return keen < 0.5
+    return relevance < params.completion_relevance
 
 
 def agree_to_end(

@@ -127,14 +127,19 @@ def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
     outcome.joins.extend(newcomers(world, ids, mission, rng))
 
     # Impact toward the goal: relevant results add up; a goal met is completed or renewed.
+    # A goal has a horizon: one missed in time is set again from scratch.
     relevance = production.relevance(world, mission)
-    goal = np.where(np.isnan(store.goal[ids]), p.goal_size, store.goal[ids])
+    fresh = np.isnan(store.goal[ids])
+    goal = np.where(fresh, p.goal_size, store.goal[ids])
+    since = np.where(fresh, world.step, store.goal_since[ids])
     impact = store.impact[ids] + np.maximum(produced, 0.0) * relevance
     met = impact >= goal
-    completes = met & endings.goal_reached(p, groups, commitment)
+    missed = ~met & (world.step - since >= p.goal_horizon)
+    completes = met & endings.goal_reached(p, relevance)
     renews = met & ~completes
-    outcome.update("impact", ids, np.where(met, 0.0, impact))
+    outcome.update("impact", ids, np.where(met | missed, 0.0, impact))
     outcome.update("goal", ids, np.where(renews, goal * p.goal_growth, goal))
+    outcome.update("goal_since", ids, np.where(met | missed, world.step, since))
     outcome.move(ids[completes], DISSOLVED, "completed")
 
     # Without results the members as a group no longer want to go on (C17).
