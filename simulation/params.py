@@ -939,7 +939,8 @@ class Params:
         "evolving",
         "C21",
     )
-    transform_hazard: float = _p(0.12,
+    transform_hazard: float = _p(
+        0.12,
         0.0,
         1.0,
         "per month",
@@ -1115,7 +1116,8 @@ class Params:
         "transforming",
         "C22",
     )
-    leader_vision: float = _p(0.8,
+    leader_vision: float = _p(
+        0.8,
         0.0,
         1.0,
         "share",
@@ -1123,7 +1125,8 @@ class Params:
         "transforming",
         "C22",
     )
-    collective_vision: float = _p(0.5,
+    collective_vision: float = _p(
+        0.5,
         0.0,
         1.0,
         "share",
@@ -1131,7 +1134,8 @@ class Params:
         "transforming",
         "C22",
     )
-    deliberation_steps: int = _p(3,
+    deliberation_steps: int = _p(
+        3,
         0,
         600,
         "months",
@@ -1157,7 +1161,8 @@ class Params:
         "transforming",
         "C26",
     )
-    follow_fit: float = _p(0.3,
+    follow_fit: float = _p(
+        0.3,
         0.0,
         1.0,
         "fit",
@@ -1205,7 +1210,8 @@ class Params:
         "transforming",
         "C21",
     )
-    wind_down_patience: int = _p(9,
+    wind_down_patience: int = _p(
+        9,
         0,
         600,
         "months",

@@ -35,6 +35,15 @@ class Population:
     degree: np.ndarray  # (N,) number of prior ties
 
     @property
+    def contribution(self) -> np.ndarray:
+        """(N,) what each organisation brings on average over capabilities (cached)."""
+        cached = self.__dict__.get("_contribution")
+        if cached is None or cached.shape[0] != self.capabilities.shape[0]:
+            cached = self.capabilities.mean(axis=1)
+            self.__dict__["_contribution"] = cached
+        return cached
+
+    @property
     def n(self) -> int:
         """Number of organisations."""
         return self.values.shape[0]
@@ -116,3 +125,8 @@ def make_population(params: Params, rng: np.random.Generator) -> Population:
 def distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Euclidean distance in value space, scaled to [0, 1] by the space's diagonal."""
     return np.sqrt(((a - b) ** 2).sum(axis=-1) / a.shape[-1])
+
+
+def unit(x: np.ndarray) -> np.ndarray:
+    """``x`` clipped to [0, 1] (cheaper than ``np.clip`` on the small arrays of a step)."""
+    return np.minimum(np.maximum(x, 0.0), 1.0)

@@ -184,8 +184,14 @@ def results_from_model(model: Any, scenario: str = "custom") -> Results:
     row |= params.to_dict()
     row |= run_summary(tables["alliances"], params.steps, params.warmup, tables["events"])
     row |= {"package_version": prov["package_version"], "git_commit": prov["git_commit"]}
-    runs = pd.DataFrame([row])
-    runs = runs.astype({k: v for k, v in TABLE_TYPES["runs"].items() if k in runs.columns})
+    types = TABLE_TYPES["runs"]
+    # Built column by column: a one-row frame of ~170 columns is slow to build otherwise.
+    runs = pd.DataFrame(
+        {
+            name: pd.array([value], dtype=types[name]) if name in types else [value]
+            for name, value in row.items()
+        }
+    )
     prov = prov | {
         "run_id": model.run_id,
         "scenario": scenario,
