@@ -132,6 +132,7 @@ class AllianceModel(mesa.Model):
         world, rng = self.world, self.rng
         world.step = self.steps
         world.environment.advance(self.steps, rng)
+        attention.shift_outside_options(world, rng)
         world.refresh()
         store = world.alliances
         self._start_phase = store.phase[: store.count].copy()

@@ -30,7 +30,8 @@ class Population:
     leadership: np.ndarray  # (N,) visionary leadership capacity (C22)
     openness: np.ndarray  # (N,) willingness to work with strangers (C4)
     attention: np.ndarray  # (N,) attention budget at full slack
-    outside: np.ndarray  # (N,) what a unit of attention earns outside the alliances
+    outside: np.ndarray  # (N,) what a unit of attention earns outside the alliances now
+    usual_outside: np.ndarray  # (N,) its usual level, which ``outside`` returns to
     ties: sparse.csr_matrix  # (N, N) symmetric prior acquaintance network
     degree: np.ndarray  # (N,) number of prior ties
 
@@ -103,6 +104,8 @@ def make_population(params: Params, rng: np.random.Generator) -> Population:
     capabilities = _beta_with_mean(rng, params.other_capability, (n, dims), k)
     capabilities[np.arange(n), specialty] = _beta_with_mean(rng, params.specialty_level, n, k)
 
+    offset = params.outside_spread * (2.0 * rng.random(n) - 1.0)
+    usual = params.outside_option * (1.0 + offset)
     mean_degree = params.max_acquaintances * params.tie_density
     ties = prior_ties(community, mean_degree, params.tie_homophily, rng)
     return Population(
@@ -116,7 +119,8 @@ def make_population(params: Params, rng: np.random.Generator) -> Population:
         # Budgets vary around the mean by up to attention_spread either way.
         attention=params.attention_budget
         * (1.0 + params.attention_spread * (2.0 * _beta_with_mean(rng, 0.5, n, k) - 1.0)),
-        outside=params.outside_option * (1.0 + params.outside_spread * (2.0 * rng.random(n) - 1.0)),
+        outside=usual.copy(),
+        usual_outside=usual,
         ties=ties,
         degree=np.asarray(ties.sum(axis=1)).ravel().astype(np.int64),
     )
