@@ -50,4 +50,4 @@ demo: $(STAMP)
 	$(VENV)/bin/alliances demo
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache .mypy_cache

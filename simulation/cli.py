@@ -124,7 +124,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     overrides.pop("seed", None)
     scenario = scenario or "default"
     params = get_scenario(scenario).params(**overrides, seed=seed)  # bad input: before any I/O
-    log.info("scenario %s, seed %d, %d months%s", scenario, seed, params.steps, _listed(overrides))
+    describe_settings(scenario, params, overrides)
     out = Path(args.out)
     if out.exists() and out.is_dir() and any(out.iterdir()):
         # Results.save adds parts to a folder (that is how sweeps grow); a single run from
@@ -161,8 +161,16 @@ def _cmd_params(args: argparse.Namespace) -> int:
     return 0
 
 
-def _listed(overrides: dict[str, Any]) -> str:
-    return "; set " + ", ".join(f"{k}={v}" for k, v in overrides.items()) if overrides else ""
+def describe_settings(scenario: str, params: Any, overrides: dict[str, Any]) -> None:
+    """Say (with ``--verbose``) which scenario, seed, horizon and settings a command uses."""
+    listed = ", ".join(f"{k}={v}" for k, v in overrides.items())
+    log.info(
+        "scenario %s, seed %d, %d months%s",
+        scenario,
+        params.seed,
+        params.steps,
+        f"; set {listed}" if listed else "",
+    )
 
 
 def _cmd_scenarios(args: argparse.Namespace) -> int:

@@ -88,7 +88,7 @@ def _scenario_with_settings(args: argparse.Namespace) -> tuple[str, int]:
     Raises:
         ConfigError, ParameterError: bad settings (one line, before anything starts).
     """
-    from simulation.cli import read_settings
+    from simulation.cli import describe_settings, read_settings
     from simulation.scenarios import SCENARIOS, Scenario, get_scenario
 
     configured, overrides = read_settings(args)
@@ -97,7 +97,9 @@ def _scenario_with_settings(args: argparse.Namespace) -> tuple[str, int]:
     seed = getattr(args, "seed", None)
     seed = overrides.pop("seed", 0) if seed is None else seed
     overrides.pop("seed", None)
-    seed = base.params(**overrides, seed=seed).seed  # validated here: one-line errors
+    params = base.params(**overrides, seed=seed)  # validated here: one-line errors
+    seed = params.seed
+    describe_settings(name, params, overrides)
     if not overrides:
         return name, seed
     custom = f"{name}-custom"
