@@ -563,7 +563,10 @@ def render_markdown() -> str:
         "it. Months count from the start of the run (step 0 is the initial state). Missing",
         "values are `<NA>` in nullable columns and `NaN` in float columns.",
         "",
-        "Categorical columns have fixed categories; ordered ones are listed with `<`.",
+        "Categorical columns have fixed categories; ordered ones are listed with `<` and",
+        "compare in that order (`phase_at_end >= \"evolving\"`). Group them with",
+        "`observed=True`; to fill or join them with other text, take them as text first",
+        "(`.astype(\"string\")`).",
         "",
     ]
     for name, cols in tables().items():
