@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -186,12 +187,7 @@ def results_from_model(model: Any, scenario: str = "custom") -> Results:
     row |= {"package_version": prov["package_version"], "git_commit": prov["git_commit"]}
     types = TABLE_TYPES["runs"]
     # Built column by column: a one-row frame of ~170 columns is slow to build otherwise.
-    runs = pd.DataFrame(
-        {
-            name: pd.array([value], dtype=types[name]) if name in types else [value]
-            for name, value in row.items()
-        }
-    )
+    runs = pd.DataFrame({name: _cell(value, types.get(name)) for name, value in row.items()})
     prov = prov | {
         "run_id": model.run_id,
         "scenario": scenario,
@@ -199,6 +195,15 @@ def results_from_model(model: Any, scenario: str = "custom") -> Results:
         "params": params.to_dict(),
     }
     return Results(runs=runs, provenance=prov, **tables)
+
+
+def _cell(value: Any, dtype: Any) -> Any:
+    """A one-value column of ``dtype`` (numpy arrays for numpy dtypes: much quicker)."""
+    if dtype is None:
+        return [value]
+    if dtype in ("int64", "float64", "bool"):
+        return np.array([value], dtype=dtype)
+    return pd.array([value], dtype=dtype)
 
 
 # --- writing ----------------------------------------------------------------------------
