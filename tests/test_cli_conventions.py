@@ -112,7 +112,7 @@ def test_animate_takes_set_and_config(tmp_path, monkeypatch):
 
     seen = {}
 
-    def fake_animate(out, scenario, *, steps, seed, fps):
+    def fake_animate(out, scenario, *, steps, seed, fps, lang):
         seen.update(scenario=scenario, seed=seed, params=get_scenario(scenario).params())
         return out
 
