@@ -564,9 +564,9 @@ def render_markdown() -> str:
         "values are `<NA>` in nullable columns and `NaN` in float columns.",
         "",
         "Categorical columns have fixed categories; ordered ones are listed with `<` and",
-        "compare in that order (`phase_at_end >= \"evolving\"`). Group them with",
+        'compare in that order (`phase_at_end >= "evolving"`). Group them with',
         "`observed=True`; to fill or join them with other text, take them as text first",
-        "(`.astype(\"string\")`).",
+        '(`.astype("string")`).',
         "",
     ]
     for name, cols in tables().items():
