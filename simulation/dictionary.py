@@ -83,6 +83,7 @@ class Column:
         allowed: allowed values in words (a range, or the categories).
         categories: the categories of a ``category`` column, in order.
         ordered: whether the categories are ordered.
+        sweep_only: the column is in the tables of sweeps only (not of single runs).
     """
 
     name: str
@@ -92,6 +93,7 @@ class Column:
     allowed: str = ""
     categories: tuple[str, ...] = ()
     ordered: bool = False
+    sweep_only: bool = False
 
     @property
     def pandas_dtype(self) -> str | pd.CategoricalDtype:
@@ -491,6 +493,29 @@ def _choices(name: str) -> tuple[str, ...]:
 def _runs() -> tuple[Column, ...]:
     return (
         _c(*_ID),
+        _c(
+            "experiment",
+            "string",
+            "-",
+            "Sweeps only: name of the experiment file's experiment.",
+            sweep_only=True,
+        ),
+        _c(
+            "sample_id",
+            "int64",
+            "-",
+            "Sweeps only: which point of the design (parameter setting) the run is.",
+            ">= 0",
+            sweep_only=True,
+        ),
+        _c(
+            "replication",
+            "int64",
+            "-",
+            "Sweeps only: which replication of its design point (its own seed).",
+            ">= 0",
+            sweep_only=True,
+        ),
         _c("scenario", "string", "-", "Name of the scenario the run started from (custom: none)."),
         *_parameter_columns(),
         *_SUMMARIES,
