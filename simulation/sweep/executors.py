@@ -211,7 +211,7 @@ class DaskExecutor:
         from distributed import as_completed
 
         source = iter(chunks)
-        pending: dict[str, Chunk] = {}
+        pending: dict[Any, Chunk] = {}  # by Dask key
         running = as_completed()
 
         def fill() -> None:

@@ -33,6 +33,7 @@ import uuid
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -103,7 +104,7 @@ class ChunkWriter:
         self.root = Path(root)
         self.token = token
         self.path = self.root / JOURNAL / f"{token}.wal"
-        self._file = None
+        self._file: BinaryIO | None = None
         self._tables: dict[str, list[pa.Table]] = {}
 
     def add(self, run_id: str, tables: Mapping[str, pa.Table]) -> None:
@@ -111,8 +112,9 @@ class ChunkWriter:
         if self._file is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._file = open(self.path, "wb")  # noqa: SIM115 - closed in commit/close
-        self._file.write(encode_run(run_id, tables))
-        self._file.flush()
+        journal = self._file
+        journal.write(encode_run(run_id, tables))
+        journal.flush()
         for name, table in tables.items():
             self._tables.setdefault(name, []).append(table)
 
@@ -185,19 +187,23 @@ def concat_all(tables: Mapping[str, list[pa.Table]]) -> dict[str, pa.Table]:
 
 def run_order(run_ids: pa.Array | pa.ChunkedArray) -> pa.Array:
     """Row order putting runs in design order (sample, replication), rows of a run kept."""
-    unique = pc.unique(run_ids).to_pylist()
+    run_ids = run_ids.cast(pa.string())  # also when stored as a dictionary
+    unique = pc.unique(run_ids).to_pylist()  # type: ignore[attr-defined]
     unique.sort(key=_run_key)
-    rank = pc.index_in(run_ids, value_set=pa.array(unique, type=run_ids.type))
+    values = pa.array(unique, type=pa.string())
+    rank = pc.index_in(run_ids, value_set=values)  # type: ignore[attr-defined]
     position = pa.array(range(len(run_ids)), type=pa.int64())
     keys = pa.table({"rank": rank, "position": position})
-    return pc.sort_indices(keys, sort_keys=[("rank", "ascending"), ("position", "ascending")])
+    order = [("rank", "ascending"), ("position", "ascending")]
+    return pc.sort_indices(keys, sort_keys=order)  # type: ignore[attr-defined]
 
 
 def _run_key(run_id: str | None) -> tuple:
-    match = _RUN_ORDER.search(run_id or "")
+    text = run_id or ""
+    match = _RUN_ORDER.search(text)
     if match is None:
-        return (1, run_id or "", 0, 0)
-    return (0, run_id[: match.start()], int(match[1]), int(match[2]))
+        return (1, text, 0, 0)
+    return (0, text[: match.start()], int(match[1]), int(match[2]))
 
 
 def sort_runs(table: pa.Table) -> pa.Table:
@@ -325,7 +331,8 @@ def _next_merge(sizes: Mapping[str, int], final: bool) -> tuple[list[str], int] 
             by_level.setdefault(level(group), []).append((group, size))
     for lv, members in sorted(by_level.items()):
         if len(members) >= FANIN or (final and len(members) > 1):
-            chosen, total = [], 0
+            chosen: list[str] = []
+            total = 0
             for group, size in members:
                 if len(chosen) == FANIN or (chosen and total + size > GROUP_BYTES):
                     break

@@ -130,7 +130,7 @@ def run_experiment(
         SweepInterrupted: Ctrl-C (a ``KeyboardInterrupt``); finished runs are kept.
     """
     if not isinstance(design, Design):
-        design = load_design(design)
+        design = load_design(Path(design))
     _check_options(workers, executor, scheduler)
     start = time.perf_counter()
     prov = provenance.record() | {"fingerprint": design.fingerprint()}
@@ -229,7 +229,9 @@ def _execute(
                     Outcome(o.run_id, True, o.seconds) if o.run_id in kept else o for o in outcomes
                 ]
             if not executor.writes_parts:
-                store.write_chunk(chunk.token, [o.tables for o in outcomes if o.ok])
+                store.write_chunk(
+                    chunk.token, [o.tables for o in outcomes if o.ok and o.tables is not None]
+                )
             for task, outcome in zip(chunk.tasks, outcomes, strict=True):
                 _record(store, job, task, outcome, summary)
             store.compact()

@@ -99,9 +99,11 @@ def execute_one(job: Job, task: RunTask, writer: ChunkWriter | None = None) -> O
     try:
         _inject_failure(job, task)
         results = simulate(task.params, run_id=task.run_id, scenario=job.scenario)
-        tables = {n: to_arrow(f) for n, f in shape_tables(job, task, results.tables).items()}
+        shaped = shape_tables(job, task, results.tables)
+        arrow = {n: to_arrow(f) for n, f in shaped.items()}
+        tables: dict[str, pa.Table] | None = arrow
         if writer is not None:
-            writer.add(task.run_id, tables)
+            writer.add(task.run_id, arrow)
             tables = None
     except Exception as exc:
         return Outcome(
