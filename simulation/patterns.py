@@ -31,10 +31,11 @@ def results_failures(alliances: pd.DataFrame) -> float:
     founded = alliances[alliances["founded"]]
     if not len(founded):
         return float("nan")
-    cause = founded["end_cause"]
+    cause = founded["end_cause"].astype("string")  # <NA> for alliances still alive
     crisis = founded["crisis_cause"].isin(RESULTS_CRISES)
     ended_in_crisis = cause.isin(["transformation_failed", "wound_down"]) & crisis
-    return float(((cause == "lack_of_results") | ended_in_crisis).mean())
+    drifted = (cause == "lack_of_results").fillna(False)
+    return float((drifted | ended_in_crisis).mean())
 
 
 def _foundings(results) -> pd.Series:
