@@ -25,6 +25,7 @@ DELEGATED = {
     "report": ("simulation.analysis.command", "figures and report.md for a results folder"),
     "demo": ("simulation.app.command", "serve the classroom app locally (offline)"),
     "animate": ("simulation.app.command", "render the classroom views to a GIF or MP4"),
+    "calibrate": ("simulation.calibrate.command", "fit parameters to targets or data (ABC-SMC)"),
 }
 
 
