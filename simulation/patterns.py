@@ -127,7 +127,9 @@ def _p1(low, high):
             high.transformation_rate.mean(),
             low.transformation_rate.mean(),
         ),
-        _below("survival: high < low pressure", high.survival_rate.mean(), low.survival_rate.mean()),
+        _below(
+            "survival: high < low pressure", high.survival_rate.mean(), low.survival_rate.mean()
+        ),
         _below("median lifespan: high < low pressure", pooled_median(high), pooled_median(low)),
     ]
 

@@ -56,11 +56,6 @@ def test_7_denser_ties_alliances_form_sooner(size):
 def test_patterns_apply_a_base_below_the_arms():
     # A posterior draw's values sit under the arm's own overrides.
     pattern = PATTERNS[0]
-    frames = [
-        measure(
-            s, o, 1, 30, base={"pressure": 0.9, "steps": 24}
-        )
-        for s, o in pattern.arms
-    ]
+    frames = [measure(s, o, 1, 30, base={"pressure": 0.9, "steps": 24}) for s, o in pattern.arms]
     assert frames[0].pressure.iloc[0] == 0.1 and frames[1].pressure.iloc[0] == 0.7
     assert (frames[0].steps == 24).all()

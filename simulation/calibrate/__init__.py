@@ -1,8 +1,9 @@
 """Calibration: ABC-SMC of the model's parameters against targets or the user's alliances.
 
     >>> from simulation.calibrate import run_calibration
-    >>> posterior = run_calibration("experiments/targets/literature.toml", "calib")  # doctest: +SKIP
-    >>> posterior.median()                                                            # doctest: +SKIP
+    >>> targets = "experiments/targets/literature.toml"
+    >>> posterior = run_calibration(targets, "calib", workers=2)   # doctest: +SKIP
+    >>> posterior.median()                                         # doctest: +SKIP
 
 The command line face is ``alliances calibrate TARGETS.toml --out DIR``. pyABC is imported
 only when a calibration runs (install the ``calibrate`` extra).

@@ -25,7 +25,6 @@ import logging
 import math
 import os
 import sys
-import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED
 from concurrent.futures import wait as wait_futures
@@ -40,7 +39,7 @@ import pandas as pd
 from simulation import provenance
 from simulation.calibrate.targets import Targets, load_targets
 from simulation.calibrate.worker import ParticleModel, TargetDistance, evaluate
-from simulation.errors import ConfigError, OutputError
+from simulation.errors import AllianceError, ConfigError, OutputError
 from simulation.results import prepare_folder, stage_file
 
 RECORD = "calibration.json"
@@ -108,7 +107,9 @@ def _check_record(root: Path, targets: Targets) -> dict[str, Any] | None:
         record = json.loads(path.read_text())
         fingerprint, name = record["fingerprint"], record.get("name", "?")
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise OutputError(f"'{path}' is not a calibration record ({exc}); use a new --out") from None
+        raise OutputError(
+            f"'{path}' is not a calibration record ({exc}); use a new --out"
+        ) from None
     if fingerprint != targets.fingerprint():
         normal = targets.normalised()
         changed = [k for k, v in normal.items() if k in record and record[k] != v]
@@ -262,8 +263,20 @@ class Runner:
 
 
 # --- the sampler -----------------------------------------------------------------------
+def _pyabc():
+    """pyABC, or a one-line error saying how to install it."""
+    try:
+        import pyabc
+    except ImportError:
+        raise AllianceError(
+            "calibration needs pyABC: pip install 'alliance-lifecycle[calibrate]'"
+        ) from None
+    logging.getLogger("ABC").setLevel(logging.WARNING)
+    return pyabc
+
+
 def _sampler_class():
-    from pyabc.sampler import Sampler
+    Sampler = _pyabc().sampler.Sampler
 
     class SeededSampler(Sampler):
         """pyABC sampler whose evaluations are seeded by their index and kept in that order."""
@@ -534,14 +547,8 @@ def _check_options(targets: Targets, workers: int, executor: str) -> None:
         raise ConfigError(f"max-runs must be at least 1, got {targets.max_runs}")
 
 
-def _quiet_pyabc() -> None:
-    logging.getLogger("ABC").setLevel(logging.WARNING)
-
-
 def _abcsmc(targets: Targets, sampler: Any):
-    import pyabc
-
-    _quiet_pyabc()
+    pyabc = _pyabc()
     priors = pyabc.Distribution(
         **{p.name: pyabc.RV(p.rv_args()[0], *p.rv_args()[1]) for p in targets.priors}
     )
@@ -576,10 +583,8 @@ def _run_generations(targets: Targets, store: CalibrationStore, runner: Runner, 
         sampler.budget = budget - used
         sampler.label = f"generation {done + 1}/{targets.generations}"
         state = np.random.SeedSequence(targets.seed, spawn_key=(0, done)).generate_state(4)
-        np.random.seed(state)
-        start = time.perf_counter()
+        np.random.seed(state)  # noqa: NPY002 - pyABC draws from the global generator
         abc.run(max_nr_populations=1)
-        del start
         if finished_generations(db_file) == done:  # budget reached inside the generation
             return
 
@@ -604,10 +609,7 @@ def read_posterior(targets: Targets, root: str | os.PathLike) -> Posterior:
     if finished_generations(db_file) == 0:
         empty = pd.DataFrame(columns=[*columns, *stats])
         return Posterior(targets, empty, _empty_epsilons(), root)
-    from pyabc.storage import History
-
-    _quiet_pyabc()
-    history = History(f"sqlite:///{db_file.resolve()}", _id=1)
+    history = _pyabc().storage.History(f"sqlite:///{db_file.resolve()}", _id=1)
     rows = []
     for t in range(history.max_t + 1):
         population = history.get_population(t)

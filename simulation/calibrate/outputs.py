@@ -56,7 +56,9 @@ def calibrated_toml(posterior: Posterior) -> str:
         f"{t.population}, seed {t.seed}).",
         "# 90% posterior intervals:",
     ]
-    lines += [f"#   {n:<24} {median[n]!s:<22} [{lo:.6g}, {hi:.6g}]" for n, (lo, hi) in interval.items()]
+    lines += [
+        f"#   {n:<24} {median[n]!s:<22} [{lo:.6g}, {hi:.6g}]" for n, (lo, hi) in interval.items()
+    ]
     lines += [
         "# Use: alliances run --config calibrated.toml --out DIR",
         '#  or: config = "calibrated.toml" in an experiment file (its [fixed] goes on top).',
@@ -242,7 +244,9 @@ def write_report(posterior: Posterior, predictive: pd.DataFrame, patterns: pd.Da
         f"{t.pattern_organisations} organisations, on top of each of the posterior draws: "
         "the share of draws in which all of its checks hold, and of each check.",
         "",
-        _markdown(patterns, floats=2) if len(patterns) and draws_present(patterns) else "(no draws)",
+        _markdown(patterns, floats=2)
+        if len(patterns) and draws_present(patterns)
+        else "(no draws)",
         "",
         "## Sources of the targets",
         "",

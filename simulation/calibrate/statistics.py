@@ -165,7 +165,7 @@ def _median_band(duration, observed) -> tuple[float, float]:
     if times.shape[0] == 0:
         return float("nan"), float("nan")
     order = np.argsort(duration, kind="stable")
-    all_times, first = np.unique(duration[order], return_index=True)
+    _, first = np.unique(duration[order], return_index=True)
     events = np.add.reduceat(observed[order].astype(np.int64), first)
     at_risk = duration.shape[0] - first
     has = events > 0
@@ -176,7 +176,6 @@ def _median_band(duration, observed) -> tuple[float, float]:
         se = np.sqrt(var) / np.abs(log_s)
         lower = survival ** np.exp(1.96 * se)
         upper = survival ** np.exp(-1.96 * se)
-    del all_times
     below_low = np.flatnonzero(lower <= 0.5)
     below_high = np.flatnonzero(upper <= 0.5)
     low = float(times[below_low[0]]) if below_low.shape[0] else float("nan")

@@ -457,7 +457,7 @@ def _priors(ctx: _Context, free: Mapping[str, Any], fixed, base: Params) -> tupl
             if key not in spec:
                 ctx.fail(f"{where}a prior needs 'low' and 'high' (missing '{key}')")
             ctx.number(spec, key, where)
-            ctx.parameter(where, lambda k=key: base.replace(**{name: spec[k]}))
+            ctx.parameter(where, lambda v=spec[key], n=name: base.replace(**{n: v}))
         low, high = float(spec["low"]), float(spec["high"])
         if not low < high:
             ctx.fail(f"{where}low ({spec['low']}) must be below high ({spec['high']})")
@@ -611,7 +611,9 @@ def read_data(path: str | Path) -> pd.DataFrame:
             f"{where} has no events (event_observed is false for every alliance): "
             "nothing to estimate survival from"
         )
-    out = pd.DataFrame({"duration": duration.astype(float), "event_observed": observed.astype(bool)})
+    out = pd.DataFrame(
+        {"duration": duration.astype(float), "event_observed": observed.astype(bool)}
+    )
     if "end_outcome" in frame.columns:
         outcome = frame["end_outcome"].astype("string").str.strip().str.lower()
         ended = out["event_observed"].to_numpy()
@@ -652,7 +654,10 @@ def statistics_from_data(
         column = DATA_COLUMNS.get(name)
         if column is not None and column not in frame.columns:
             raise ConfigError(f"{where} has no '{column}' column, which {name} needs")
-        if name in OUTCOME_STATISTICS and frame.loc[frame.event_observed, "end_outcome"].isna().all():
+        if (
+            name in OUTCOME_STATISTICS
+            and frame.loc[frame.event_observed, "end_outcome"].isna().all()
+        ):
             raise ConfigError(f"{where}: end_outcome is empty for every ended alliance")
     estimates = statistics.estimate(frame, names)
     for name, (value, _) in estimates.items():

@@ -72,6 +72,7 @@ class ParticleModel:
         self.__name__ = f"alliances-{targets.name}"
 
     def __call__(self, parameter: Mapping[str, float]) -> dict[str, float]:
+        """The statistics of the particle's runs (seeded by the particle)."""
         values = {p.name: float(parameter[p.name]) for p in self.targets.priors}
         seed = particle_seed(self.targets.seed, list(values.values()))
         return setting_statistics(self.targets, values, seed)
@@ -87,6 +88,7 @@ class TargetDistance:
         self.__name__ = "target_distance"
 
     def __call__(self, x: Mapping[str, float], x_0: Mapping[str, float]) -> float:
+        """Distance of the statistics ``x`` to the targets (``x_0`` is the same targets)."""
         return statistics.distance(x, self.observed, self.tolerances, self.weights)
 
 
@@ -106,7 +108,7 @@ def evaluate(payload: bytes, root: int, t: int, indices: Sequence[int]) -> list[
     out = []
     for index in indices:
         state = evaluation_seed(root, t, index)
-        np.random.seed(state)
+        np.random.seed(state)  # noqa: NPY002 - pyABC draws from the global generator
         random.seed(int(state[0]))
         out.append((index, simulate_one()))
     return out
