@@ -2,7 +2,6 @@
 
 import textwrap
 
-
 TINY = """
 name = "tiny"
 steps = 60

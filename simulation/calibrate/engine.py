@@ -136,6 +136,8 @@ class CalibrationStore:
         Raises:
             OutputError: not writable, in use, or holding another calibration.
         """
+        if Path(out).is_dir():
+            _check_record(Path(out), targets)  # refuse before writing anything, even a lock
         root = prepare_folder(out)
         lock = _acquire(root)
         try:
@@ -519,9 +521,10 @@ def run_calibration(
         _run_generations(targets, store, runner, bars)
         posterior = read_posterior(targets, store.root)
         if report and posterior.generations:
-            from simulation.calibrate.outputs import write_outputs
+            from simulation.calibrate.outputs import outputs_current, write_outputs
 
-            write_outputs(posterior, runner, bars)
+            if not outputs_current(posterior):
+                write_outputs(posterior, runner, bars)
         return posterior
     except KeyboardInterrupt:
         if runner is not None:

@@ -45,6 +45,19 @@ def write_outputs(posterior: Posterior, runner: Runner, bars: Any) -> Path:
     return write_report(posterior, predictive, patterns)
 
 
+def outputs_current(posterior: Posterior) -> bool:
+    """True when the folder's outputs were written from the posterior it holds now."""
+    root = posterior.out
+    files = [root / POSTERIOR, root / CALIBRATED, root / REPORT / "report.md"]
+    if not all(f.exists() for f in files):
+        return False
+    try:
+        written = pd.read_parquet(root / POSTERIOR)
+    except (OSError, ValueError):
+        return False
+    return written.equals(posterior.particles)
+
+
 # --- calibrated.toml -------------------------------------------------------------------
 def calibrated_toml(posterior: Posterior) -> str:
     """The posterior median as a config file."""

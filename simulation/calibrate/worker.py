@@ -22,7 +22,8 @@ import pandas as pd
 
 from simulation.calibrate import statistics
 from simulation.calibrate.targets import Targets
-from simulation.runner import simulate
+from simulation.model import AllianceModel
+from simulation.records import alliance_table
 
 #: Unpickled sampling functions kept per process (one per generation).
 _CACHE: dict[bytes, Any] = {}
@@ -47,11 +48,11 @@ def simulate_alliances(targets: Targets, values: Mapping[str, float], seed: int)
     """The counted founded alliances of ``replications`` runs of one setting, pooled."""
     frames = []
     for number, run_seed in enumerate(run_seeds(seed, targets.replications)):
-        params = targets.params(values, run_seed)
-        results = simulate(params, run_id=f"calibrate-{number}", scenario=targets.scenario)
-        frames.append(
-            statistics.founded_alliances(results.alliances, results.events, targets.warmup)
-        )
+        model = AllianceModel(targets.params(values, run_seed), run_id=f"calibrate-{number}")
+        model.run()
+        alliances = alliance_table(model.world.alliances, model.run_id, model.steps)
+        events = model.events.table(model.run_id)
+        frames.append(statistics.founded_alliances(alliances, events, targets.warmup))
     return pd.concat(frames, ignore_index=True)
 
 

@@ -28,7 +28,10 @@ def test_literature_targets_are_valid_and_cited():
     assert {"median_lifespan", "share_success", "share_intermediate", "share_failure"} <= names
     assert all(s.source for s in t.statistics)
     assert t.observed["median_lifespan"] == 84
-    assert abs(sum(t.observed[f"share_{o}"] for o in ("success", "intermediate", "failure")) - 1) < 1e-9
+    assert (
+        abs(sum(t.observed[f"share_{o}"] for o in ("success", "intermediate", "failure")) - 1)
+        < 1e-9
+    )
 
 
 def test_fingerprint_ignores_sources_and_generations(tiny):
@@ -59,7 +62,8 @@ BAD_TARGETS = [
     ("[free.exit_commitment]\nlow = 0.0\nhigh = 0.5\ndistribution = 'loguniform'", "low > 0"),
     ("[free.exit_commitment]\nlow = 0.1\nhigh = 0.5\ndistribution = 'normal'", "needs 'mean'"),
     (
-        "[free.exit_commitment]\nlow = 0.1\nhigh = 0.5\ndistribution = 'normal'\nmean = 0.3\nsd = 0",
+        "[free.exit_commitment]\nlow = 0.1\nhigh = 0.5\ndistribution = 'normal'\n"
+        "mean = 0.3\nsd = 0",
         "sd must be positive",
     ),
     ("[free.exit_commitment]\nlow = 0.1\nhigh = 0.5\nmean = 0.3", "for a normal prior only"),
@@ -75,7 +79,10 @@ BAD_TARGETS = [
     ("[statistics.share_ended]\nvalue = 1.5\nsource = 'x'", "a share must be between 0 and 1"),
     ("[statistics.share_ended]\nvalue = 0.5\ntolerance = 0\nsource = 'x'", "tolerance must be"),
     ("[statistics.share_ended]\nvalue = 0.5\nweight = -1\nsource = 'x'", "weight must be"),
-    ("[statistics.share_ended]\nvalue = 0.5\nsourc = 'x'", "unknown key '[statistics] share_ended.sourc'"),
+    (
+        "[statistics.share_ended]\nvalue = 0.5\nsourc = 'x'",
+        "unknown key '[statistics] share_ended.sourc'",
+    ),
     ("[statistics.mean_peak_size]\nvalue = -2\nsource = 'x'", "value must not be negative"),
     ("[data]\nfile = 'missing.csv'", "value comes from [data]"),
     ("[data]\npath = 'x.csv'", "unknown key '[data] path'"),
@@ -163,9 +170,7 @@ def _alliances(n=40, seed=0):
     observed = duration < 100
     duration = np.minimum(duration, 100)
     outcome = np.where(observed, rng.choice(["success", "intermediate", "failure"], n), None)
-    return pd.DataFrame(
-        {"duration": duration, "event_observed": observed, "end_outcome": outcome}
-    )
+    return pd.DataFrame({"duration": duration, "event_observed": observed, "end_outcome": outcome})
 
 
 def _data_targets(tmp_path, frame, statistics, name="data.csv"):
@@ -225,8 +230,16 @@ BAD_DATA = [
     (lambda f: f.assign(duration=-f.duration), "negative duration"),
     (lambda f: f.assign(event_observed=False), "has no events"),
     (lambda f: f.assign(duration=f.duration.astype(object).where(f.index != 3, "soon")), "row 4"),
-    (lambda f: f.assign(event_observed=f.event_observed.astype(object).where(f.index != 2, "maybe")), "true or false"),
-    (lambda f: f.assign(end_outcome=f.end_outcome.where(~f.event_observed, "great")), "end_outcome must be one of"),
+    (
+        lambda f: f.assign(
+            event_observed=f.event_observed.astype(object).where(f.index != 2, "maybe")
+        ),
+        "true or false",
+    ),
+    (
+        lambda f: f.assign(end_outcome=f.end_outcome.where(~f.event_observed, "great")),
+        "end_outcome must be one of",
+    ),
     (lambda f: f.iloc[0:0], "holds no (founded) alliances"),
 ]
 
