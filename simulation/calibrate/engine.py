@@ -362,12 +362,17 @@ class ProgressFactory:
         """A bar counting accepted particles of a generation, with its ETA."""
         if not self.enabled:
             return _NoBar()
+        from tqdm import tqdm
+
         if _in_notebook():
+            try:
+                import ipywidgets  # noqa: F401 - the notebook bar needs it
+            except ImportError:  # a text bar, which Jupyter shows too
+                return tqdm(total=total, desc=label, unit="particle", file=sys.stderr)
             from tqdm.notebook import tqdm as notebook_tqdm
 
             return notebook_tqdm(total=total, desc=label, unit="particle", leave=True)
-        from tqdm import tqdm
-
+        # on a terminal only (disable=None): nothing in logs and pipes
         return tqdm(
             total=total, desc=label, unit="particle", disable=None, file=sys.stderr, leave=True
         )
@@ -513,6 +518,7 @@ def run_calibration(
         population=population, generations=generations, max_runs=max_runs, seed=seed
     )
     _check_options(targets, workers, executor)
+    _pyabc()  # a missing pyABC is said before anything is written
     store = CalibrationStore.open(out, targets)
     runner: Runner | None = None
     try:

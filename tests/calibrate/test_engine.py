@@ -174,3 +174,35 @@ def test_recovers_a_known_parameter(tmp_path):
 @pytest.mark.slow
 def test_recovers_a_known_parameter_larger_budget(tmp_path):
     _recovery(tmp_path, population=100, generations=5, organisations=150, replications=2)
+
+
+@pytest.mark.dask
+def test_dask_gives_the_same_posterior(tiny, tmp_path):
+    serial = run_calibration(tiny, tmp_path / "serial", report=False, generations=1)
+    dask = run_calibration(
+        tiny, tmp_path / "dask", report=False, generations=1, executor="dask", workers=2
+    )
+    pd.testing.assert_frame_equal(serial.particles, dask.particles)
+
+
+def test_progress_bar_counts_accepted_particles(tiny, tmp_path, monkeypatch):
+    bars = []
+
+    class Bar:
+        def __init__(self, total, label):
+            self.total, self.label, self.n = total, label, 0
+            bars.append(self)
+
+        def update(self, n=1):
+            self.n += n
+
+        def set_postfix_str(self, text, refresh=True):
+            self.postfix = text
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(engine, "ProgressFactory", lambda enabled: Bar)
+    run_calibration(tiny, tmp_path / "out", report=False, progress=True)
+    assert [b.label for b in bars] == ["prior sample", "generation 1/2", "generation 2/2"]
+    assert all(b.n == b.total == 6 for b in bars)
