@@ -2,9 +2,11 @@
 
 One step is one month. Each step: the environment moves; organisations start new
 alliances; each phase decides for the alliances that were in it at the start of the step;
-members whose commitment fell too low leave; alliances too small to go on dissolve; the
-step is recorded. The phases only decide (they return an ``Outcome``); this module is
-the one place that changes state, and it refuses any transition MODEL.md does not allow.
+members whose commitment fell too low leave, and organisations whose attention no longer
+covers all their alliances give one up; alliances too small to go on end, with the cause
+of the phase they were in at the start of the month; the step is recorded. The phases
+only decide (they return an ``Outcome``); this module is the one place that changes
+state, and it refuses any transition the lifecycle does not allow (docs/ODD.md).
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ import mesa
 import numpy as np
 
 from simulation.agents import Alliance, Organisation
+from simulation.behaviour import attention, endings
+from simulation.behaviour import commitment as commit
+from simulation.behaviour.production import relevance
 from simulation.environment import Environment
 from simulation.params import Params
 from simulation.phases import evolving, forming, founding, transforming
@@ -40,7 +45,10 @@ PHASE_MODULES = (
     (EVOLVING, evolving),
     (TRANSFORMING, transforming),
 )
-#: Cause of dissolution when an alliance falls below ``min_viable`` members, by phase.
+#: Exit reasons that walk out on the others: the remaining members trust the leaver less.
+WALKOUTS = frozenset({"low_commitment", "did_not_follow", "overcommitted"})
+#: Cause of the end when an alliance falls below ``min_viable`` members, by the phase it
+#: was in at the start of the month.
 TOO_SMALL = {
     FORMING: "formation_failed",
     FOUNDING: "founding_conflict",
@@ -78,7 +86,9 @@ class AllianceModel(mesa.Model):
         population = make_population(params, rng)
         trust = TrustStore(population.n, params.trust_baseline)
         ties = population.ties.tocoo()
-        initial = np.clip(rng.normal(params.prior_trust, 0.1, ties.row.shape[0]), 0.0, 1.0)
+        initial = np.clip(
+            rng.normal(params.prior_trust, params.prior_trust_spread, ties.row.shape[0]), 0.0, 1.0
+        )
         trust.ensure(ties.row, ties.col, initial)
         anchor = population.values[rng.integers(population.n)]
         self.world = World(
@@ -95,6 +105,7 @@ class AllianceModel(mesa.Model):
         self.organisations = [Organisation(self, i) for i in range(population.n)]
         self.alliance_agents: dict[int, Alliance] = {}
         self._touched: list[np.ndarray] = []
+        self._start_phase = np.empty(0, dtype=np.int8)
         self.running = True
         self._record()
 
@@ -105,15 +116,19 @@ class AllianceModel(mesa.Model):
         world.step = self.steps
         world.environment.advance(self.steps, rng)
         world.refresh()
-        in_phase = {phase: world.alliances.in_phase(phase) for phase, _ in PHASE_MODULES}
+        store = world.alliances
+        self._start_phase = store.phase[: store.count].copy()
+        in_phase = {phase: store.in_phase(phase) for phase, _ in PHASE_MODULES}
         # Each alliance alive at the start of the month spends this month in its phase.
         for phase, ids in in_phase.items():
-            world.alliances.phase_steps[ids, phase] += 1
+            store.phase_steps[ids, phase] += 1
         self._touched = []
 
         self.apply(forming.initiate(world, rng))
         for phase, module in PHASE_MODULES:
             self.apply(module.step(world, in_phase[phase], rng))
+        world.votes.clear()
+        world.backing.clear()
         self._departures()
         self._dissolve_too_small()
 
@@ -134,6 +149,7 @@ class AllianceModel(mesa.Model):
     def apply(self, outcome: Outcome) -> None:
         """Apply what a phase decided, in a fixed order."""
         world = self.world
+        members = world.members
         for new in outcome.new_alliances:
             self._found_alliance(new.initiator, new.members, new.is_open)
         for name, ids, values in outcome.updates:
@@ -146,17 +162,23 @@ class AllianceModel(mesa.Model):
             world.trust.move_toward(slots, target, self.params.trust_gain, self.params.trust_loss)
             self._touched.append(slots)
         for rows, values in outcome.commitment:
-            world.members.commitment[rows] = np.clip(values, 0.0, 1.0)
+            members.commitment[rows] = np.clip(values, 0.0, 1.0)
+        for rows, values in outcome.returns:
+            members.returns[rows] = values
         for alliance, orgs, commitment in outcome.joins:
             self._join(alliance, orgs, commitment)
         for rows, reason in outcome.exits:
             self._leave(rows, reason)
-        if outcome.joins or outcome.exits:
-            world.refresh()  # transitions read the sizes (founding size, dissolution)
+        for ids, forms in outcome.governance:
+            self._govern(ids, forms)
+        for absorbed, absorber in outcome.mergers:
+            self._merge(absorbed, absorber)
+        if outcome.joins or outcome.exits or outcome.mergers:
+            world.refresh()  # transitions read the sizes
         for alliance, to_phase, cause in outcome.transitions:
             self.transition(alliance, to_phase, cause)
         world.refresh()
-        if outcome.joins:
+        if outcome.joins or outcome.mergers:
             store = world.alliances
             np.maximum(
                 store.peak_size[: store.count], world.size, out=store.peak_size[: store.count]
@@ -164,14 +186,15 @@ class AllianceModel(mesa.Model):
 
     def _found_alliance(self, initiator: int, members: np.ndarray, is_open: bool) -> None:
         world = self.world
-        members = members[world.load[members] < world.population.capacity[members]]
+        members = members[world.load[members] < world.capacity[members]]
         if members.shape[0] < 2 or initiator not in members:
             return
-        mission = world.population.values[members].mean(axis=0)
+        centre = world.population.values[members].mean(axis=0)
+        need = world.environment.need
+        mission = centre + self.params.mission_need_weight * (need - centre)
         a = world.alliances.new(self.steps, initiator, mission, is_open)
-        world.members.add(a, members, forming.FOUNDER_COMMITMENT, self.steps, founder=True)
+        world.members.add(a, members, self.params.founder_commitment, self.steps, founder=False)
         world.load[members] += 1
-        world.alliances.n_founders[a] = members.shape[0]
         world.alliances.peak_size[a] = members.shape[0]
         self.events.add(self.steps, a, None, FORMING, "initiated")
         self.alliance_agents[a] = Alliance(self, a)
@@ -181,7 +204,7 @@ class AllianceModel(mesa.Model):
         if world.alliances.phase[alliance] == DISSOLVED:
             return
         for org in np.asarray(orgs).tolist():
-            if world.load[org] >= world.population.capacity[org]:
+            if world.load[org] >= world.capacity[org]:
                 continue
             if world.members.is_member(alliance, org):
                 continue
@@ -189,15 +212,24 @@ class AllianceModel(mesa.Model):
             world.load[org] += 1
 
     def _leave(self, rows: np.ndarray, reason: str) -> None:
-        """End membership spells; the remaining members trust the leaver less (betrayal)."""
+        """End membership spells; a walk-out lowers the others' trust in the leaver (C10).
+
+        A founder who leaves is missed: its alliance loses ``founder_loss`` cohesion (C8).
+        """
         world = self.world
-        rows = rows[world.members.active[rows]]
+        members = world.members
+        rows = np.unique(rows[members.active[rows]])
         if rows.shape[0] == 0:
             return
-        world.members.end(rows, self.steps, reason)
-        if self.params.betrayal > 0:
-            leavers = world.members.org[rows]
-            left_from = world.members.alliance[rows]
+        members.end(rows, self.steps, reason)
+        left_from = members.alliance[rows]
+        founders = left_from[members.founder[rows]]
+        if founders.shape[0]:
+            store = world.alliances
+            np.subtract.at(store.cohesion, founders, self.params.founder_loss)
+            np.maximum(store.cohesion, 0.0, out=store.cohesion)
+        if self.params.betrayal > 0 and reason in WALKOUTS:
+            leavers = members.org[rows]
             groups = groups_of(world, np.unique(left_from))
             # Pair every leaver with every member who stays in the alliance it left.
             where = np.searchsorted(groups.ids, left_from)
@@ -206,6 +238,31 @@ class AllianceModel(mesa.Model):
             stayers = groups.org[np.repeat(groups.start[where], count) + offset]
             slots = world.trust.ensure(stayers, np.repeat(leavers, count))
             world.trust.lower(slots, self.params.betrayal)
+
+    def _govern(self, ids: np.ndarray, forms: np.ndarray) -> None:
+        """Set governance forms; record a change as an event (C13)."""
+        store = self.world.alliances
+        changed = ids[store.governance[ids] != forms]
+        forms_of = dict(zip(ids.tolist(), forms.tolist(), strict=True))
+        for a in changed.tolist():
+            phase = int(store.phase[a])
+            self.events.add(self.steps, a, phase, phase, "governance_changed", forms_of[a])
+        store.governance[ids] = forms
+
+    def _merge(self, absorbed: int, absorber: int) -> None:
+        """Members of ``absorbed`` whose values fit ``absorber``'s mission move over (C26)."""
+        world = self.world
+        if world.alliances.phase[absorber] == DISSOLVED:
+            return
+        rows = world.members.of(absorbed)
+        orgs = world.members.org[rows]
+        fits = commit.fit(
+            self.params, world.population.values[orgs], world.alliances.mission[absorber]
+        )
+        world.members.end(rows, self.steps, "absorbed")
+        world.refresh()
+        moving = orgs[fits >= self.params.admission_fit]
+        self._join(absorber, moving, self.params.newcomer_commitment)
 
     def transition(self, alliance: int, to_phase: int, cause: str) -> None:
         """Move ``alliance`` to ``to_phase``; refuse any transition MODEL.md does not allow."""
@@ -219,44 +276,60 @@ class AllianceModel(mesa.Model):
         self.events.add(self.steps, alliance, from_phase, to_phase, cause)
         store.phase[alliance] = to_phase
         store.phase_since[alliance] = self.steps
-        size = int(self.world.size[alliance]) if alliance < self.world.size.shape[0] else 0
+        members = self.world.members
         if to_phase == FOUNDING:
-            store.founded[alliance] = True
-            store.governance[alliance] = 0.0 if from_phase == FORMING else 0.5
-        elif to_phase == EVOLVING and from_phase == FOUNDING:
-            store.governance[alliance] = 1.0
-            store.founding_size[alliance] = max(size, 1)
+            store.arrangements[alliance] = 0.0
+            if not store.founded[alliance]:
+                # Founders: every member of the first forming, kept for ever (C8).
+                store.founded[alliance] = True
+                store.founded_at[alliance] = self.steps
+                rows = members.of(alliance)
+                members.founder[rows] = True
+                store.n_founders[alliance] = rows.shape[0]
+            if store.governance_at_founding[alliance] < 0:
+                store.governance_at_founding[alliance] = store.governance[alliance]
         elif to_phase == TRANSFORMING:
             store.transformations[alliance] += 1
-        elif to_phase == EVOLVING:
+            store.proposal_ready[alliance] = -1
+            store.crisis_cause[alliance] = cause
+        elif to_phase == EVOLVING and from_phase == TRANSFORMING:
             store.evolutionary_renewals[alliance] += 1
         elif to_phase == FORMING:
             store.revolutionary_renewals[alliance] += 1
         elif to_phase == DISSOLVED:
             store.ended[alliance] = self.steps
             store.end_cause[alliance] = cause
-            members = self.world.members
-            members.end(members.of(alliance), self.steps, "dissolved")
+            reason = cause if cause in endings.AGREED else "dissolved"
+            members.end(members.of(alliance), self.steps, reason)
             agent = self.alliance_agents.pop(alliance, None)
             if agent is not None:
                 agent.remove()
 
     def _departures(self) -> None:
-        """Members whose commitment fell below the exit threshold leave (C17)."""
-        members = self.world.members
+        """Members leave one by one: low commitment (C17), or attention run out (C21)."""
+        world = self.world
+        members = world.members
         rows = members.active_rows()
         low = rows[members.commitment[rows] < self.params.exit_commitment]
         if low.shape[0]:
             self._leave(low, "low_commitment")
-            self.world.refresh()
+            world.refresh()
+        over = attention.overcommitted(world)
+        if over.shape[0]:
+            self._leave(over, "overcommitted")
+            world.refresh()
 
     def _dissolve_too_small(self) -> None:
         world = self.world
         alive = world.alliances.alive()
         small = alive[world.size[alive] < self.params.min_viable]
+        started = self._start_phase
         for alliance in small.tolist():
-            phase = int(world.alliances.phase[alliance])
-            self.transition(alliance, DISSOLVED, TOO_SMALL[phase])
+            phase = int(started[alliance]) if alliance < started.shape[0] else FORMING
+            cause = TOO_SMALL[phase]
+            if phase == FORMING and world.alliances.revolutionary_renewals[alliance] > 0:
+                cause = "transformation_failed"  # the new forming of a renewal did not take
+            self.transition(alliance, DISSOLVED, cause)
         if small.shape[0]:
             world.refresh()
 
@@ -274,7 +347,7 @@ class AllianceModel(mesa.Model):
         results = store.results[evolving_now]
         results = results[~np.isnan(results)]
         alive = np.flatnonzero(phase != DISSOLVED)
-        relevance = evolving.relevance(store.mission[alive], world.environment.need)
+        relevant = relevance(world, store.mission[alive])
         self.series.add(
             (
                 self.steps,
@@ -287,7 +360,7 @@ class AllianceModel(mesa.Model):
                 float(world.trust.value[touched].mean()) if touched.size else np.nan,
                 float(members.commitment[rows].mean()) if rows.size else np.nan,
                 float(results.mean()) if results.size else np.nan,
-                float(relevance.mean()) if relevance.size else np.nan,
+                float(relevant.mean()) if relevant.size else np.nan,
                 int(store.founded[:n].sum()),
                 int(counts[DISSOLVED]),
                 int(store.evolutionary_renewals[:n].sum()),

@@ -1,254 +1,240 @@
-"""The seven patterns of the model, each a comparison of two settings over many seeds.
+"""The seven patterns the model must reproduce, as measurements with intervals.
 
-Nothing in the model is written for these checks: each pattern has to emerge from the
-mechanisms of the four phases. Both arms use the same seeds (common random numbers). The
-tests (tests/test_patterns.py) and the calibration report (the share of posterior draws in
-which each pattern holds) use these definitions.
-
-An arm is a scenario and overrides; with ``base`` (e.g. a posterior draw's parameters) an
-arm runs ``base``, then the scenario's own overrides, then the arm's overrides.
+Each pattern compares two settings of one lever over many seeds (the same seeds in both
+arms: common random numbers) and reads one or two figures per run. ``measure`` runs a
+pattern and returns, per figure, the mean in each arm and the difference with a
+bootstrap 95% interval over seeds; ``holds`` says whether every figure moved the way the
+theory says. Patterns 5 and 6 are also read within runs, from the founding covariates
+(``within_run``). Nothing in the model refers to these definitions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from simulation.records import kaplan_meier_median, survival_at
-from simulation.runner import simulate
-from simulation.scenarios import get_scenario
-
-SMALL = {"seeds": 4, "n_organisations": 200}
-FULL = {"seeds": 12, "n_organisations": 300}
+#: Crises about results: a sustained shortfall below aspiration (stagnation), or members
+#: who lost the will to invest because membership no longer paid (lost meaning) (C17, C21).
+RESULTS_CRISES = ("stagnation", "lost_meaning")
 
 
-def measure_run(results) -> dict[str, Any]:
-    """The figures of one run the patterns compare (the ``runs`` row and a few more)."""
+def results_failures(alliances: pd.DataFrame) -> float:
+    """Share of founded alliances that ended because results failed to appear (C17).
+
+    Either the members drifted away (``lack_of_results``) or a results crisis
+    (stagnation, lost meaning) ended without renewal (failed or wound down).
+    """
+    founded = alliances[alliances["founded"]]
+    if not len(founded):
+        return float("nan")
+    cause = founded["end_cause"]
+    crisis = founded["crisis_cause"].isin(RESULTS_CRISES)
+    ended_in_crisis = cause.isin(["transformation_failed", "wound_down"]) & crisis
+    return float(((cause == "lack_of_results") | ended_in_crisis).mean())
+
+
+def _foundings(results) -> pd.Series:
+    events = results.events
+    return events[(events["to_phase"] == "founding") & (events["cause"] == "founded")][
+        "step"
+    ].sort_values()
+
+
+def months_to_foundings(results, k: int = 10) -> float:
+    """Month of the k-th founding in the run (the horizon if fewer)."""
+    foundings = _foundings(results)
+    return (
+        float(foundings.iloc[k - 1])
+        if len(foundings) >= k
+        else float(results.runs["steps"].iloc[0])
+    )
+
+
+def figures(results) -> dict[str, float]:
+    """Per-run figures the patterns read: the ``runs`` summary plus a few derived ones."""
     row = results.runs.iloc[0].to_dict()
     alliances = results.alliances
-    founded = alliances[alliances.founded]
-    row["lack_of_results_share"] = (founded.end_cause == "lack_of_results").mean()
-    row["peak_open"] = founded[founded.open].peak_size.mean()
-    row["peak_closed"] = founded[~founded.open].peak_size.mean()
-    foundings = results.events[results.events.to_phase == "founding"].step.sort_values()
-    row["months_to_10_foundings"] = foundings.iloc[9] if len(foundings) >= 10 else np.inf
-    row["founded_by_24"] = int((foundings <= 24).sum())
-    row["_durations"] = founded[["duration", "event_observed"]]
+    founded = alliances[alliances["founded"]]
+    row["results_failures"] = results_failures(alliances)
+    row["peak_open"] = float(founded[founded["open"]]["peak_size"].mean())
+    row["peak_closed"] = float(founded[~founded["open"]]["peak_size"].mean())
+    row["open_minus_closed"] = row["peak_open"] - row["peak_closed"]
+    row["months_to_10_foundings"] = months_to_foundings(results)
+    row["founded_by_24"] = float((_foundings(results) <= 24).sum())
     return row
-
-
-def measure(
-    scenario: str,
-    overrides: Mapping[str, Any],
-    seeds: int,
-    n_organisations: int,
-    base: Mapping[str, Any] | None = None,
-) -> pd.DataFrame:
-    """Per-run figures for one setting, seeds ``0 .. seeds - 1``."""
-    preset = get_scenario(scenario)
-    rows = []
-    for seed in range(seeds):
-        values = {**(base or {}), **preset.overrides, **overrides}
-        values |= {"n_organisations": n_organisations, "seed": seed}
-        params = preset.params(**values)
-        rows.append(measure_run(simulate(params, run_id=f"{scenario}-s{seed}", scenario=scenario)))
-    return pd.DataFrame(rows)
-
-
-def pooled_median(frame: pd.DataFrame) -> float:
-    """Kaplan-Meier median of the founded alliances of all runs pooled."""
-    pooled = pd.concat(frame["_durations"].tolist())
-    return kaplan_meier_median(pooled.duration, pooled.event_observed)
-
-
-def pooled_survival(frame: pd.DataFrame, age: float) -> float:
-    """Kaplan-Meier survival at ``age`` of the founded alliances of all runs pooled."""
-    pooled = pd.concat(frame["_durations"].tolist())
-    return survival_at(pooled.duration, pooled.event_observed, age)
-
-
-@dataclass(frozen=True)
-class Check:
-    """One inequality of a pattern: ``left`` should be above (or below) ``right``."""
-
-    description: str
-    left: float
-    right: float
-    holds: bool
-
-
-def _above(description: str, left: float, right: float) -> Check:
-    return Check(description, float(left), float(right), bool(left > right))
-
-
-def _below(description: str, left: float, right: float) -> Check:
-    return Check(description, float(left), float(right), bool(left < right))
-
-
-@dataclass(frozen=True)
-class PatternResult:
-    """A pattern's checks for one setting; it holds when every check does."""
-
-    number: int
-    title: str
-    checks: tuple[Check, ...]
-
-    @property
-    def holds(self) -> bool:
-        """True when every check holds."""
-        return all(c.holds for c in self.checks)
 
 
 @dataclass(frozen=True)
 class Pattern:
-    """A pattern: two arms (scenario and overrides each) and the checks comparing them."""
+    """One pattern: a lever set low and high, and the figures that must move.
+
+    ``expect`` maps a figure to +1 (must be higher in the high arm) or -1 (lower). A
+    pattern with ``low == high`` is read within the same runs (pattern 5).
+    """
 
     number: int
-    title: str
-    arms: tuple[tuple[str, dict[str, Any]], ...]
-    compare: Callable[..., list[Check]] = field(repr=False)
-
-    def evaluate(
-        self, seeds: int, n_organisations: int, base: Mapping[str, Any] | None = None
-    ) -> PatternResult:
-        """Run both arms and compare them."""
-        frames = [measure(s, o, seeds, n_organisations, base) for s, o in self.arms]
-        return PatternResult(self.number, self.title, tuple(self.compare(*frames)))
-
-
-def _p1(low, high):
-    return [
-        _above(
-            "transformation rate: high > low pressure",
-            high.transformation_rate.mean(),
-            low.transformation_rate.mean(),
-        ),
-        _below(
-            "survival: high < low pressure", high.survival_rate.mean(), low.survival_rate.mean()
-        ),
-        _below("median lifespan: high < low pressure", pooled_median(high), pooled_median(low)),
-    ]
-
-
-def _p2(without, with_foresight):
-    return [
-        _below(
-            "transformation rate: foresight < none",
-            with_foresight.transformation_rate.mean(),
-            without.transformation_rate.mean(),
-        ),
-        _above(
-            "survival: foresight > none",
-            with_foresight.survival_rate.mean(),
-            without.survival_rate.mean(),
-        ),
-    ]
-
-
-def _p3(single, shared):
-    return [
-        _above(
-            "renewal success: collective > single",
-            shared.renewal_success_rate.mean(),
-            single.renewal_success_rate.mean(),
-        )
-    ]
-
-
-def _p4(hasty, careful):
-    return [
-        _below(
-            "alliances founded: careful < hasty",
-            careful.alliances_founded.mean(),
-            hasty.alliances_founded.mean(),
-        ),
-        _above(
-            "survival at 72 months: careful > hasty",
-            pooled_survival(careful, 72),
-            pooled_survival(hasty, 72),
-        ),
-    ]
-
-
-def _p5(mixed):
-    return [_above("peak size: open > closed", mixed.peak_open.mean(), mixed.peak_closed.mean())]
-
-
-def _p6(complementary, without):
-    return [
-        _above(
-            "share ending for lack of results: none > complementary",
-            without.lack_of_results_share.mean(),
-            complementary.lack_of_results_share.mean(),
-        ),
-        _above(
-            "ends for lack of results: none > complementary",
-            without.ends_lack_of_results.sum(),
-            complementary.ends_lack_of_results.sum(),
-        ),
-    ]
-
-
-def _p7(sparse, dense):
-    return [
-        _below(
-            "months to 10 foundings: dense < sparse",
-            dense.months_to_10_foundings.mean(),
-            sparse.months_to_10_foundings.mean(),
-        ),
-        _above(
-            "founded by month 24: dense > sparse",
-            dense.founded_by_24.mean(),
-            sparse.founded_by_24.mean(),
-        ),
-    ]
+    claim: str
+    text: str
+    low: dict[str, Any]
+    high: dict[str, Any]
+    expect: dict[str, int]
+    scenario: str = "default"
+    fixed: dict[str, Any] = field(default_factory=dict)
 
 
 PATTERNS: tuple[Pattern, ...] = (
     Pattern(
         1,
-        "pressure: more transformations, lower survival",
-        (("default", {"pressure": 0.1}), ("default", {"pressure": 0.7})),
-        _p1,
+        "C20, C21",
+        "Higher pressure: more transformations per alliance-year and lower survival",
+        {"pressure": 0.1},
+        {"pressure": 0.7},
+        {"transformation_rate": +1, "survival_72": -1},
     ),
     Pattern(
         2,
-        "foresight: fewer forced transformations, higher survival under pressure",
-        (("crisis", {"foresight": 0.0}), ("crisis", {"foresight": 0.9})),
-        _p2,
+        "C27",
+        "More foresight: fewer forced transformations and higher survival when the need moves",
+        {"foresight": 0.0},
+        {"foresight": 0.9},
+        {"transformation_rate": -1, "survival_72": +1},
+        scenario="crisis",
     ),
     Pattern(
         3,
-        "collective leadership: more successful renewals",
-        (("default", {"collective_leadership": 0.0}), ("default", {"collective_leadership": 1.0})),
-        _p3,
+        "C22",
+        "More collective leadership: more successful renewals (renewals that hold 24 months)",
+        {"collective_leadership": 0.0},
+        {"collective_leadership": 1.0},
+        {"lasting_renewal_rate": +1},
     ),
     Pattern(
         4,
-        "care in forming: fewer founded, longer lived",
-        (("default", {"forming_care": 0.1}), ("default", {"forming_care": 0.9})),
-        _p4,
+        "C24",
+        "More care in forming: fewer alliances founded, but they survive longer",
+        {"forming_care": 0.1},
+        {"forming_care": 0.9},
+        {"alliances_founded": -1, "survival_72": +1},
     ),
     Pattern(
         5,
-        "open alliances grow larger than closed ones",
-        (("default", {"open_share": 0.5}),),
-        _p5,
+        "C15",
+        "Open alliances grow larger than closed ones (within the same runs)",
+        {"open_share": 0.5},
+        {"open_share": 0.5},
+        {"open_minus_closed": +1},
     ),
     Pattern(
         6,
-        "without complementarity, more ends for lack of results",
-        (("default", {"complementarity": 1.0}), ("default", {"complementarity": 0.0})),
-        _p6,
+        "C3, C17",
+        "Without capability complementarity, more alliances end for lack of results",
+        {"complementarity": 1.0},
+        {"complementarity": 0.0},
+        {"results_failures": +1},
     ),
     Pattern(
         7,
-        "denser prior ties: alliances form sooner",
-        (("default", {"tie_density": 0.05}), ("default", {"tie_density": 0.6})),
-        _p7,
+        "C5",
+        "Denser prior ties: alliances form sooner",
+        {"tie_density": 0.05},
+        {"tie_density": 0.6},
+        {"months_to_10_foundings": -1, "founded_by_24": +1},
     ),
 )
+
+
+def pattern(number: int) -> Pattern:
+    """The pattern with this number (1-7)."""
+    return PATTERNS[number - 1]
+
+
+def _run_one(job: tuple[str, dict[str, Any], int]) -> dict[str, float]:
+    from simulation.runner import run
+
+    scenario, overrides, seed = job
+    return figures(run(scenario, seed=seed, **overrides))
+
+
+def runs_for(
+    item: Pattern,
+    seeds: Iterable[int],
+    overrides: dict[str, Any] | None = None,
+    mapper: Callable = map,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-run figures of both arms (same seeds), as two frames."""
+    seeds = list(seeds)
+    base = {**item.fixed, **(overrides or {})}
+    jobs = [(item.scenario, {**base, **arm}, s) for arm in (item.low, item.high) for s in seeds]
+    if item.low == item.high:
+        jobs = jobs[: len(seeds)]
+    rows = list(mapper(_run_one, jobs))
+    low = pd.DataFrame(rows[: len(seeds)])
+    high = pd.DataFrame(rows[len(seeds) :]) if item.low != item.high else low
+    return low, high
+
+
+def effect(
+    low: pd.DataFrame, high: pd.DataFrame, figure: str, paired: bool, rng: np.random.Generator
+) -> dict[str, float]:
+    """Means, difference (high - low) and its bootstrap 95% interval over seeds."""
+    x = low[figure].to_numpy(dtype=float)
+    y = high[figure].to_numpy(dtype=float)
+    if paired or figure == "open_minus_closed":
+        d = y - x if figure != "open_minus_closed" else y
+        d = d[~np.isnan(d)]
+        boot = [rng.choice(d, d.shape[0]).mean() for _ in range(2000)] if d.size else [np.nan]
+        diff = float(d.mean()) if d.size else float("nan")
+    else:
+        x, y = x[~np.isnan(x)], y[~np.isnan(y)]
+        boot = [
+            rng.choice(y, y.shape[0]).mean() - rng.choice(x, x.shape[0]).mean() for _ in range(2000)
+        ]
+        diff = float(y.mean() - x.mean())
+    lo, hi = np.percentile(boot, [2.5, 97.5])
+    return {
+        "low": float(np.nanmean(low[figure]))
+        if figure != "open_minus_closed"
+        else float(np.nanmean(low["peak_closed"])),
+        "high": float(np.nanmean(high[figure]))
+        if figure != "open_minus_closed"
+        else float(np.nanmean(high["peak_open"])),
+        "difference": diff,
+        "ci_low": float(lo),
+        "ci_high": float(hi),
+    }
+
+
+def measure(
+    item: Pattern | int,
+    seeds: Iterable[int] = range(24),
+    overrides: dict[str, Any] | None = None,
+    mapper: Callable = map,
+) -> pd.DataFrame:
+    """Effect sizes of one pattern: a row per figure with means, difference and interval.
+
+    Args:
+        item: a ``Pattern`` or its number.
+        seeds: the seeds of both arms (paired by seed).
+        overrides: parameters set in both arms (e.g. a smaller ``n_organisations``).
+        mapper: ``map`` or a pool's ``map`` to spread the runs.
+    """
+    item = pattern(item) if isinstance(item, int) else item
+    low, high = runs_for(item, seeds, overrides, mapper)
+    rng = np.random.default_rng(item.number)
+    rows = []
+    for figure, sign in item.expect.items():
+        row = {"pattern": item.number, "figure": figure, "expected": sign}
+        row |= effect(low, high, figure, paired=True, rng=rng)
+        row["holds"] = bool(np.sign(row["difference"]) == sign)
+        row["clear"] = bool(row["ci_low"] > 0 if sign > 0 else row["ci_high"] < 0)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def holds(table: pd.DataFrame) -> bool:
+    """Whether every figure of a measured pattern moved the expected way."""
+    return bool(table["holds"].all())

@@ -1,9 +1,11 @@
 """The population of organisations: values, capabilities, traits and prior ties.
 
 Values are drawn around a few value communities so that similar organisations exist
-(C3); each organisation is strong in one capability, so partners can complement each
-other (C3, C16). Prior ties form a homophilous acquaintance network that seeds trust
-and tells who might start together (C5). Everything is an array over organisations.
+(C3); each organisation is strong in one capability, mostly its community's specialty
+(communities specialise), so complementary partners are usually less alike (C3, C16).
+Each has an attention budget to share across its alliances and an outside option. Prior
+ties form a homophilous acquaintance network that seeds trust and tells who might start
+together (C5). Everything is an array over organisations.
 """
 
 from __future__ import annotations
@@ -14,8 +16,6 @@ import numpy as np
 from scipy import sparse
 
 from simulation.params import Params
-
-MAX_ACQUAINTANCES = 20  # mean number of prior ties at tie_density = 1
 
 
 @dataclass
@@ -29,7 +29,8 @@ class Population:
     fear_of_exclusion: np.ndarray  # (N,) (C5)
     leadership: np.ndarray  # (N,) visionary leadership capacity (C22)
     openness: np.ndarray  # (N,) willingness to work with strangers (C4)
-    capacity: np.ndarray  # (N,) alliances at once
+    attention: np.ndarray  # (N,) attention budget at full slack
+    outside: np.ndarray  # (N,) what a unit of attention earns outside the alliances
     ties: sparse.csr_matrix  # (N, N) symmetric prior acquaintance network
     degree: np.ndarray  # (N,) number of prior ties
 
@@ -39,7 +40,7 @@ class Population:
         return self.values.shape[0]
 
 
-def _beta_with_mean(rng: np.random.Generator, mean: float, size: int, k: float = 4.0):
+def _beta_with_mean(rng: np.random.Generator, mean: float, size, k: float = 4.0):
     """Draws in [0, 1] with the given mean (a beta of concentration ``k``)."""
     if mean <= 0.0:
         return np.zeros(size)
@@ -79,26 +80,34 @@ def prior_ties(
 
 def make_population(params: Params, rng: np.random.Generator) -> Population:
     """Draw a population from the parameters with the model's generator."""
-    n = params.n_organisations
+    n, k = params.n_organisations, params.trait_concentration
     centres = rng.random((params.n_communities, params.value_dims))
     community = rng.integers(params.n_communities, size=n)
-    spread = 0.03 + 0.4 * params.value_diversity
+    spread = params.value_spread_floor + params.value_spread_scale * params.value_diversity
     values = np.clip(centres[community] + rng.normal(0.0, spread, (n, params.value_dims)), 0, 1)
 
-    capabilities = rng.beta(1.5, 4.0, (n, params.capability_dims))
-    specialty = rng.integers(params.capability_dims, size=n)
-    capabilities[np.arange(n), specialty] = rng.beta(5.0, 1.5, n)
+    # Communities specialise: most members share their community's strong capability.
+    dims = params.capability_dims
+    community_specialty = rng.integers(dims, size=params.n_communities)
+    own = rng.random(n) < params.community_specialisation
+    specialty = np.where(own, community_specialty[community], rng.integers(dims, size=n))
+    capabilities = _beta_with_mean(rng, params.other_capability, (n, dims), k)
+    capabilities[np.arange(n), specialty] = _beta_with_mean(rng, params.specialty_level, n, k)
 
-    ties = prior_ties(community, MAX_ACQUAINTANCES * params.tie_density, params.tie_homophily, rng)
+    mean_degree = params.max_acquaintances * params.tie_density
+    ties = prior_ties(community, mean_degree, params.tie_homophily, rng)
     return Population(
         values=values,
         capabilities=capabilities,
         community=community,
-        drive=_beta_with_mean(rng, params.drive, n),
-        fear_of_exclusion=_beta_with_mean(rng, params.fear_of_exclusion, n),
-        leadership=_beta_with_mean(rng, params.leadership, n),
-        openness=rng.beta(2.0, 2.0, n),
-        capacity=np.full(n, params.capacity, dtype=np.int64),
+        drive=_beta_with_mean(rng, params.drive, n, k),
+        fear_of_exclusion=_beta_with_mean(rng, params.fear_of_exclusion, n, k),
+        leadership=_beta_with_mean(rng, params.leadership, n, k),
+        openness=_beta_with_mean(rng, params.openness, n, k),
+        # Budgets vary around the mean by up to attention_spread either way.
+        attention=params.attention_budget
+        * (1.0 + params.attention_spread * (2.0 * _beta_with_mean(rng, 0.5, n, k) - 1.0)),
+        outside=params.outside_option * (1.0 + params.outside_spread * (2.0 * rng.random(n) - 1.0)),
         ties=ties,
         degree=np.asarray(ties.sum(axis=1)).ravel().astype(np.int64),
     )

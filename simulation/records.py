@@ -10,15 +10,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from simulation.behaviour.endings import END_CAUSES, OUTCOME_KINDS, OUTCOMES
+from simulation.behaviour.governance import FORMS
 from simulation.state import PHASES, AllianceStore
 from simulation.trust import Memberships
 
-END_CAUSES: tuple[str, ...] = (
-    "formation_failed",
-    "founding_conflict",
-    "lack_of_results",
-    "transformation_failed",
-)
+__all__ = ["END_CAUSES", "OUTCOMES", "OUTCOME_KINDS"]
 
 TIMESERIES_COLUMNS: tuple[str, ...] = (
     "step",
@@ -40,20 +37,33 @@ TIMESERIES_COLUMNS: tuple[str, ...] = (
 
 
 class EventLog:
-    """Phase transitions in the order they happen: (step, alliance, from, to, cause)."""
+    """Phase transitions and governance changes in the order they happen."""
 
     def __init__(self) -> None:
-        self.rows: list[tuple[int, int, str | None, str, str]] = []
+        self.rows: list[tuple[int, int, str | None, str, str, str | None]] = []
 
-    def add(self, step: int, alliance: int, from_phase: int | None, to_phase: int, cause: str):
-        """Record one transition (``from_phase`` None for a birth)."""
+    def add(
+        self,
+        step: int,
+        alliance: int,
+        from_phase: int | None,
+        to_phase: int,
+        cause: str,
+        governance: int | None = None,
+    ) -> None:
+        """Record one transition (``from_phase`` None for a birth), or a governance change.
+
+        A governance change has ``from_phase == to_phase`` and the new form's code.
+        """
         src = None if from_phase is None else PHASES[from_phase]
-        self.rows.append((step, alliance, src, PHASES[to_phase], cause))
+        form = None if governance is None else FORMS[governance]
+        self.rows.append((step, alliance, src, PHASES[to_phase], cause, form))
 
     def table(self, run_id: str) -> pd.DataFrame:
         """The ``events`` table."""
         frame = pd.DataFrame(
-            self.rows, columns=["step", "alliance_id", "from_phase", "to_phase", "cause"]
+            self.rows,
+            columns=["step", "alliance_id", "from_phase", "to_phase", "cause", "governance"],
         )
         frame.insert(0, "run_id", run_id)
         return _typed(frame, EVENT_TYPES)
@@ -76,26 +86,48 @@ class Series:
         return _typed(frame, TIMESERIES_TYPES)
 
 
+def _form_names(codes: np.ndarray) -> pd.array:
+    return pd.array([FORMS[c] if c >= 0 else None for c in codes.tolist()], dtype="string")
+
+
 def alliance_table(store: AllianceStore, run_id: str, horizon: int) -> pd.DataFrame:
-    """One row per alliance, ready for survival analysis (censored at the horizon)."""
+    """One row per alliance, ready for survival analysis from founding (censored at horizon).
+
+    ``duration`` and ``event_observed`` count from founding (``founded_at``) and are
+    missing for alliances never founded; forming time is in ``steps_forming``.
+    """
     n = store.count
     ended = store.ended[:n]
     observed = ended >= 0
+    founded = store.founded[:n]
+    founded_at = store.founded_at[:n]
     end_step = np.where(observed, ended, horizon)
+    causes = store.end_cause[:n]
     frame = pd.DataFrame(
         {
             "run_id": run_id,
             "alliance_id": np.arange(n, dtype=np.int64),
             "born": store.born[:n],
+            "founded_at": pd.array(np.where(founded, founded_at, 0), dtype="Int64"),
             "ended": pd.array(np.where(observed, ended, 0), dtype="Int64"),
-            "duration": end_step - store.born[:n],
-            "event_observed": observed,
-            "end_cause": pd.array(store.end_cause[:n], dtype="string"),
-            "founded": store.founded[:n],
+            "duration": pd.array(end_step - founded_at, dtype="Int64"),
+            "event_observed": pd.array(observed, dtype="boolean"),
+            "end_cause": pd.array(causes, dtype="string"),
+            "crisis_cause": pd.array(store.crisis_cause[:n], dtype="string"),
+            "end_outcome": pd.array(
+                [OUTCOMES[c] if c is not None else None for c in causes], dtype="string"
+            ),
+            "founded": founded,
             "phase_at_end": [PHASES[int(x)] for x in store.phase[:n]],
+            "governance": _form_names(store.governance[:n]),
+            "governance_at_founding": _form_names(store.governance_at_founding[:n]),
+            "open": store.open[:n],
             "n_founders": store.n_founders[:n],
             "peak_size": store.peak_size[:n],
-            "open": store.open[:n],
+            "founding_size": pd.array(store.founding_size[:n], dtype="Int64"),
+            "founding_value_spread": store.founding_value_spread[:n],
+            "founding_complementarity": store.founding_complementarity[:n],
+            "founding_trust": store.founding_trust[:n],
             "transformations": store.transformations[:n],
             "evolutionary_renewals": store.evolutionary_renewals[:n],
             "revolutionary_renewals": store.revolutionary_renewals[:n],
@@ -106,6 +138,8 @@ def alliance_table(store: AllianceStore, run_id: str, horizon: int) -> pd.DataFr
         }
     )
     frame.loc[~observed, "ended"] = pd.NA
+    for column in ("founded_at", "duration", "event_observed", "founding_size"):
+        frame.loc[~founded, column] = pd.NA
     return _typed(frame, ALLIANCE_TYPES)
 
 
@@ -157,34 +191,79 @@ def survival_at(duration: np.ndarray, observed: np.ndarray, age: float) -> float
     return float(survival[before[-1]]) if before.shape[0] else 1.0
 
 
-def run_summary(alliances: pd.DataFrame, horizon: int) -> dict[str, float | int]:
+#: Months a renewal must hold (no new crisis, no end) to count as lasting (pattern 3).
+LASTING = 24
+
+
+def lasting_renewals(events: pd.DataFrame, horizon: int, ids: pd.Series) -> tuple[int, int]:
+    """Renewals that held for ``LASTING`` months, and renewals observed that long.
+
+    A renewal holds if the alliance neither entered transforming again nor ended within
+    ``LASTING`` months. Renewals less than ``LASTING`` months before the horizon are not
+    counted.
+    """
+    moves = events[events["alliance_id"].isin(ids) & (events["cause"] != "governance_changed")]
+    renewal = moves["cause"].isin(["evolutionary_renewal", "revolutionary_renewal"]).to_numpy()
+    bad = moves["to_phase"].isin(["transforming", "dissolved"]).to_numpy()
+    steps = moves["step"].to_numpy()
+    alliance = moves["alliance_id"].to_numpy()
+    held = observed = 0
+    for k in np.flatnonzero(renewal).tolist():
+        if steps[k] + LASTING > horizon:
+            continue
+        observed += 1
+        later = (alliance[k + 1 :] == alliance[k]) & bad[k + 1 :]
+        nxt = steps[k + 1 :][later]
+        if not nxt.shape[0] or nxt[0] > steps[k] + LASTING:
+            held += 1
+    return held, observed
+
+
+def run_summary(
+    alliances: pd.DataFrame,
+    horizon: int,
+    warmup: int = 0,
+    events: pd.DataFrame | None = None,
+) -> dict[str, float | int]:
     """The summary figures of one run (one row of the ``runs`` table, without parameters).
 
-    Survival figures count founded alliances only, from birth; renewal success is the
-    share of finished transformation episodes that ended in a renewal. The transformation
-    rate is per alliance-year lived outside forming (so short-lived alliances count
-    fairly). Survival at 72 months is NaN when the horizon is shorter than that.
+    Counts founded alliances born at or after ``warmup``; survival is measured from
+    founding. Renewal success is the share of finished transformation episodes that ended
+    in a renewal; the lasting renewal rate (with ``events``) counts only renewals that held
+    for ``LASTING`` months (no new crisis, no end), per episode observed that long. The transformation rate is per alliance-year lived since founding
+    (outside forming), so short-lived alliances count fairly. Outcome shares are among
+    the ended founded alliances. Survival at 72 months is NaN when fewer than 72 months
+    follow the warm-up.
     """
-    founded = alliances[alliances["founded"]]
+    cohort = alliances[alliances["born"] >= warmup]
+    founded = cohort[cohort["founded"]]
     n_founded = len(founded)
     duration = founded["duration"].to_numpy(dtype=float)
     observed = founded["event_observed"].to_numpy(dtype=bool)
     transformations = int(founded["transformations"].sum())
     evo = int(founded["evolutionary_renewals"].sum())
     rev = int(founded["revolutionary_renewals"].sum())
-    failed = int((founded["end_cause"] == "transformation_failed").sum())
-    ended_in_transform = evo + rev + failed
-    # Time at risk of transforming: alliance-years lived outside forming.
-    years = float((founded["duration"] - founded["steps_forming"]).clip(lower=0).sum()) / 12.0
+    crisis_ends = int(
+        founded["end_cause"].isin(["transformation_failed", "wound_down", "absorbed"]).sum()
+    )
+    ended_in_transform = evo + rev + crisis_ends
+    # Time at risk of transforming: months since founding, less any re-forming after a
+    # revolutionary renewal.
+    first_forming = (founded["founded_at"] - founded["born"]).to_numpy(dtype=float)
+    reforming = founded["steps_forming"].to_numpy(dtype=float) - first_forming
+    years = float((duration - reforming).clip(min=0).sum()) / 12.0
+    long_enough = horizon - warmup >= 72
+    ended = founded[observed]
+    outcome = ended["end_outcome"]
     summary: dict[str, float | int] = {
-        "alliances_started": len(alliances),
+        "alliances_started": len(cohort),
         "alliances_founded": n_founded,
         "survival_rate": float(1.0 - observed.mean()) if n_founded else float("nan"),
         "survival_72": survival_at(duration, observed, 72)
-        if n_founded and horizon >= 72
+        if n_founded and long_enough
         else float("nan"),
         "ended_within_72": float(((duration <= 72) & observed).sum() / max(observed.sum(), 1))
-        if n_founded and horizon >= 72
+        if n_founded and long_enough
         else float("nan"),
         "median_lifespan": kaplan_meier_median(duration, observed) if n_founded else float("nan"),
         "transformations": transformations,
@@ -195,11 +274,19 @@ def run_summary(alliances: pd.DataFrame, horizon: int) -> dict[str, float | int]
         "renewal_success_rate": (evo + rev) / ended_in_transform
         if ended_in_transform
         else float("nan"),
+        "lasting_renewal_rate": float("nan"),
         "mean_peak_size": float(founded["peak_size"].mean()) if n_founded else float("nan"),
         "mean_steps_forming": float(founded["steps_forming"].mean()) if n_founded else float("nan"),
     }
+    if events is not None:
+        # Successful renewals: those that held, per crisis episode seen long enough.
+        held, seen = lasting_renewals(events, horizon, founded["alliance_id"])
+        episodes = seen + crisis_ends
+        summary["lasting_renewal_rate"] = held / episodes if episodes else float("nan")
+    for kind in OUTCOME_KINDS:
+        summary[f"share_{kind}"] = float((outcome == kind).mean()) if len(ended) else float("nan")
     for cause in END_CAUSES:
-        summary[f"ends_{cause}"] = int((alliances["end_cause"] == cause).sum())
+        summary[f"ends_{cause}"] = int((cohort["end_cause"] == cause).sum())
     return summary
 
 
@@ -214,6 +301,7 @@ EVENT_TYPES = {
     "from_phase": "string",
     "to_phase": "string",
     "cause": "string",
+    "governance": "string",
 }
 TIMESERIES_TYPES = {"run_id": "string", "step": "int64"} | {
     c: ("int64" if c.startswith("n_") or c.endswith("_total") else "float64")
@@ -224,15 +312,24 @@ ALLIANCE_TYPES = {
     "run_id": "string",
     "alliance_id": "int64",
     "born": "int64",
+    "founded_at": "Int64",
     "ended": "Int64",
-    "duration": "int64",
-    "event_observed": "bool",
+    "duration": "Int64",
+    "event_observed": "boolean",
     "end_cause": "string",
+    "end_outcome": "string",
+    "crisis_cause": "string",
     "founded": "bool",
     "phase_at_end": "string",
+    "governance": "string",
+    "governance_at_founding": "string",
+    "open": "bool",
     "n_founders": "int64",
     "peak_size": "int64",
-    "open": "bool",
+    "founding_size": "Int64",
+    "founding_value_spread": "float64",
+    "founding_complementarity": "float64",
+    "founding_trust": "float64",
     "transformations": "int64",
     "evolutionary_renewals": "int64",
     "revolutionary_renewals": "int64",

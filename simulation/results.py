@@ -174,7 +174,7 @@ def results_from_model(model: Any, scenario: str = "custom") -> Results:
     prov = provenance.record()
     row: dict[str, Any] = {"run_id": model.run_id, "scenario": scenario}
     row |= params.to_dict()
-    row |= run_summary(tables["alliances"], params.steps)
+    row |= run_summary(tables["alliances"], params.steps, params.warmup, tables["events"])
     row |= {"package_version": prov["package_version"], "git_commit": prov["git_commit"]}
     runs = pd.DataFrame([row]).astype(
         {

@@ -34,12 +34,13 @@ SCENARIOS: dict[str, Scenario] = {
     for s in (
         Scenario(
             "default",
-            "Calibrated baseline: moderate pressure, half the alliances open (all four phases).",
+            "Baseline set by hand near the literature targets: moderate pressure, half the "
+            "alliances open (all four phases).",
         ),
         Scenario(
             "stable",
             "Low, steady pressure and a slow need: alliances evolve and rarely transform (C19).",
-            {"pressure": 0.05, "need_drift": 0.004},
+            {"pressure": 0.05, "need_drift": 0.001},
         ),
         Scenario(
             "crisis",
@@ -52,14 +53,15 @@ SCENARIOS: dict[str, Scenario] = {
             {
                 "open_share": 0.0,
                 "tie_homophily": 0.95,
-                "stranger_share": 0.02,
+                "strangers_considered": 1,
                 "value_diversity": 0.15,
             },
         ),
         Scenario(
             "open-movements",
-            "Open alliances recruit widely and grow large; professional teams appear (C13, C15).",
-            {"open_share": 1.0, "stranger_share": 0.4, "recruitment_rate": 0.25},
+            "Open alliances recruit widely and grow large; administrative organisations appear "
+            "(C13, C15).",
+            {"open_share": 1.0, "strangers_considered": 12, "recruitment_rate": 0.25},
         ),
         Scenario(
             "foresight",

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from simulation.behaviour import attention
 from simulation.environment import Environment
 from simulation.params import Params
 from simulation.population import Population
@@ -36,25 +37,37 @@ ALLOWED: frozenset[tuple[int, int]] = frozenset(
 _FIELDS: dict[str, tuple[type, object]] = {
     "phase": (np.int8, FORMING),
     "born": (np.int64, 0),
+    "founded_at": (np.int64, -1),
     "phase_since": (np.int64, 0),
     "ended": (np.int64, -1),
     "initiator": (np.int64, -1),
     "founded": (bool, False),
     "open": (bool, False),
-    "governance": (float, 0.0),
-    "team": (bool, False),
+    "arrangements": (float, 0.0),  # progress in building arrangements, 0..1 (founding)
+    "governance": (np.int8, -1),  # index into governance.FORMS; -1 before founding
+    "governance_at_founding": (np.int8, -1),
+    "lead": (np.int64, -1),  # the lead organisation under lead_organisation governance
     "cohesion": (float, 0.0),
     "aspiration": (float, np.nan),
     "results": (float, np.nan),
     "results_trend": (float, np.nan),
-    "stagnation": (np.int64, 0),
+    "shortfall": (float, 0.0),  # moving average of aspiration minus results
+    "impact": (float, 0.0),  # relevant results summed toward the current goal
+    "goal": (float, np.nan),  # impact that meets the current goal
+    "goal_since": (np.int64, -1),  # month the current goal was set
+    "proposal_ready": (np.int64, -1),  # month the collective proposal is on the table
     "n_founders": (np.int64, 0),
     "peak_size": (np.int64, 0),
     "founding_size": (np.int64, 0),
+    "founding_value_spread": (float, np.nan),
+    "founding_complementarity": (float, np.nan),
+    "founding_trust": (float, np.nan),
     "transformations": (np.int64, 0),
     "evolutionary_renewals": (np.int64, 0),
     "revolutionary_renewals": (np.int64, 0),
 }
+#: Per-alliance vector fields (one point in value space each).
+_VECTORS: tuple[str, ...] = ("mission", "leader_proposal", "collective_proposal")
 
 
 class AllianceStore:
@@ -65,9 +78,11 @@ class AllianceStore:
         self._capacity = capacity
         for name, (dtype, fill) in _FIELDS.items():
             setattr(self, name, np.full(capacity, fill, dtype=dtype))
-        self.mission = np.zeros((capacity, value_dims))
+        for name in _VECTORS:
+            setattr(self, name, np.zeros((capacity, value_dims)))
         self.phase_steps = np.zeros((capacity, 4), dtype=np.int64)
         self.end_cause: list[str | None] = []
+        self.crisis_cause: list[str | None] = []  # what started the last transforming
 
     def _grow(self) -> None:
         new = self._capacity * 2
@@ -76,7 +91,7 @@ class AllianceStore:
             arr = np.full(new, fill, dtype=dtype)
             arr[: self._capacity] = old
             setattr(self, name, arr)
-        for name in ("mission", "phase_steps"):
+        for name in (*_VECTORS, "phase_steps"):
             old = getattr(self, name)
             arr = np.zeros((new, *old.shape[1:]), dtype=old.dtype)
             arr[: self._capacity] = old
@@ -95,6 +110,7 @@ class AllianceStore:
         self.mission[a] = mission
         self.open[a] = is_open
         self.end_cause.append(None)
+        self.crisis_cause.append(None)
         return a
 
     def in_phase(self, phase: int) -> np.ndarray:
@@ -117,16 +133,28 @@ class World:
     alliances: AllianceStore
     environment: Environment
     step: int = 0
-    # Derived each step by the model, before the phases run:
+    #: Decisions taken outside the model for controlled organisations (the classroom), read
+    #: and cleared by transforming: alliance -> organisation -> "evolutionary",
+    #: "revolutionary" or "end" (a vote), and -> "leader" or "collective" (a proposal backed).
+    votes: dict[int, dict[int, str]] = field(default_factory=dict)
+    backing: dict[int, dict[int, str]] = field(default_factory=dict)
+    # Derived by ``refresh`` from the active memberships and the environment:
     size: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     load: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    capacity: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    engagement: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     def refresh(self) -> None:
-        """Recompute alliance sizes and organisation loads from the active memberships."""
-        rows = self.members.active_rows()
-        self.size = np.bincount(self.members.alliance[rows], minlength=self.alliances.count)
-        self.load = np.bincount(self.members.org[rows], minlength=self.population.n)
+        """Recompute sizes, loads, capacities and engagement from memberships and slack."""
+        members = self.members
+        rows = members.active_rows()
+        org = members.org[rows]
+        self.size = np.bincount(members.alliance[rows], minlength=self.alliances.count)
+        self.load = np.bincount(org, minlength=self.population.n)
+        budget = attention.budget(self)
+        self.capacity = attention.capacity(self.params, budget)
+        self.engagement = attention.engagement(members, rows, budget)
 
     def free(self) -> np.ndarray:
-        """Boolean mask of organisations with free capacity."""
-        return self.load < self.population.capacity
+        """Boolean mask of organisations whose attention covers one more alliance."""
+        return self.load < self.capacity

@@ -141,7 +141,7 @@ class TrustStore(_Columns):
 
 
 class Memberships(_Columns):
-    """One row per membership spell: alliance, organisation, commitment, joined, left.
+    """One row per membership spell: alliance, organisation, commitment, joined, left, returns.
 
     Rows are appended and never removed; ``active`` marks the current ones.
     """
@@ -154,6 +154,7 @@ class Memberships(_Columns):
         "left": np.int64,
         "active": bool,
         "founder": bool,
+        "returns": float,  # what the member got back last month (NaN before any results)
     }
 
     def __init__(self) -> None:
@@ -181,6 +182,7 @@ class Memberships(_Columns):
             left=-1,
             active=True,
             founder=founder,
+            returns=np.nan,
         )
         self.exit_reason.extend([None] * orgs.shape[0])
         current = self._by_alliance.setdefault(alliance, set())

@@ -11,7 +11,7 @@ seed = 11
 n_organisations = 30
 [free.exit_commitment]
 low = 0.15
-high = 0.6
+high = 0.45
 [statistics.median_lifespan]
 value = 20
 tolerance = 8

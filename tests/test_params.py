@@ -47,7 +47,7 @@ def test_defaults_validate_and_are_frozen():
         ({"pressure": -0.1}, "out of range"),
         ({"pressure": float("nan")}, "must be a number"),
         ({"pressure": "high"}, "must be a number"),
-        ({"capacity": True}, "must be a whole number"),
+        ({"min_members": True}, "must be a whole number"),
         ({"n_organisations": 1}, "out of range [2, 200000]"),
         ({"min_viable": 5, "min_members": 3}, "must not exceed"),
         ({"pressure_schedule": [{"kind": "shock", "at": 10, "bogus": 1}]}, "has no field"),
@@ -76,7 +76,7 @@ def test_integers_given_as_floats_and_numpy_scalars_are_accepted():
     assert params.n_organisations == 40 and type(params.n_organisations) is int
     assert params.pressure == 0.5 and type(params.pressure) is float
     with pytest.raises(ParameterError):
-        Params(capacity=np.bool_(True))
+        Params(min_members=np.bool_(True))
 
 
 def test_every_scenario_is_valid_and_described():
@@ -115,3 +115,31 @@ def test_schedule_round_trips_through_json():
     params = Params(pressure_schedule=[{"kind": "shock", "at": 12, "size": 0.3}])
     again = Params.from_mapping({"pressure_schedule": params.to_dict()["pressure_schedule"]})
     assert again.pressure_schedule == params.pressure_schedule
+
+
+@pytest.mark.parametrize(
+    ("mapping", "message"),
+    [
+        ({"conflict_trust": 0.35}, "careless forming would found alliances in conflict"),
+        ({"trust_needed_careless": 0.6}, "more care would ask for less trust"),
+        ({"target_size": 2}, "forming would stop inviting"),
+        ({"meaning_lost": 0.3}, "members would leave before"),
+        ({"trust_baseline": 0.1}, "newcomers would put every alliance in conflict"),
+        ({"nao_span": 10.0}, "administrative organisation would coordinate fewer"),
+        (
+            {"weight_worth": 0, "weight_fit": 0, "weight_trust": 0, "weight_fairness": 0},
+            "satisfaction weights",
+        ),
+    ],
+)
+def test_thresholds_are_consistent_at_every_edge(mapping, message):
+    with pytest.raises(ParameterError) as info:
+        Params.from_mapping(mapping)
+    assert message in str(info.value) and "\n" not in str(info.value)
+
+
+def test_every_parameter_names_its_claim_and_is_settable_by_name():
+    for row in parameter_table():
+        assert row["claim"] == "-" or row["claim"].startswith("C"), row["name"]
+    behavioural = [r for r in parameter_table() if r["group"] != "run"]
+    assert len(behavioural) > 100

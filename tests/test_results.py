@@ -29,6 +29,12 @@ def test_tables_have_the_promised_columns(results):
         "ends_founding_conflict",
         "ends_lack_of_results",
         "ends_transformation_failed",
+        "ends_completed",
+        "ends_absorbed",
+        "ends_wound_down",
+        "share_success",
+        "share_failure",
+        "share_intermediate",
         "package_version",
         "git_commit",
     }
@@ -38,6 +44,14 @@ def test_tables_have_the_promised_columns(results):
         "born",
         "ended",
         "duration",
+        "founded_at",
+        "end_outcome",
+        "governance",
+        "governance_at_founding",
+        "founding_size",
+        "founding_value_spread",
+        "founding_complementarity",
+        "founding_trust",
         "event_observed",
         "end_cause",
         "n_founders",
@@ -58,6 +72,7 @@ def test_tables_have_the_promised_columns(results):
         "from_phase",
         "to_phase",
         "cause",
+        "governance",
     ]
     assert set(results.timeseries.columns) >= {
         "run_id",
@@ -76,9 +91,14 @@ def test_tables_have_the_promised_columns(results):
 
 
 def test_alive_alliances_are_censored(results):
-    alive = results.alliances[~results.alliances.event_observed]
+    founded = results.alliances[results.alliances.founded]
+    alive = founded[~founded.event_observed.astype(bool)]
+    assert len(alive)
     assert alive.ended.isna().all() and alive.end_cause.isna().all()
-    assert (alive.born + alive.duration == 60).all()
+    assert alive.end_outcome.isna().all()
+    assert (alive.founded_at + alive.duration == 60).all()
+    never = results.alliances[~results.alliances.founded]
+    assert never.duration.isna().all() and never.founded_at.isna().all()
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])

@@ -36,7 +36,8 @@ def make_world(
         fear_of_exclusion=np.full(n, 0.3),
         leadership=np.full(n, 0.5) if leadership is None else np.asarray(leadership, float),
         openness=np.full(n, 0.5),
-        capacity=np.full(n, params.capacity, dtype=np.int64),
+        attention=np.full(n, params.attention_budget),
+        outside=np.full(n, params.outside_option),
         ties=sparse.csr_matrix((n, n), dtype=np.int8),
         degree=np.zeros(n, dtype=np.int64),
     )

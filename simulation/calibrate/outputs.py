@@ -143,38 +143,54 @@ def posterior_predictive(
 def pattern_shares(
     posterior: Posterior, draws: list[dict[str, float]], runner: Runner, bars: Any
 ) -> pd.DataFrame:
-    """For each pattern, the share of draws in which it holds (and of each of its checks)."""
+    """For each pattern, the share of draws in which it holds (and each of its figures).
+
+    Each draw's free values, with the targets' fixed values, are set in both arms of
+    every pattern of ``simulation.patterns`` (on the pattern's own scenario).
+    """
     from simulation.patterns import PATTERNS
 
     t = posterior.targets
-    jobs = []
-    for values in draws:
-        base = t.params(values, 0).to_python()
-        base.pop("seed")
-        jobs += [(p.number, base, t.pattern_seeds, t.pattern_organisations) for p in PATTERNS]
+    fixed = {k: v for k, v in t.fixed.items() if k != "n_organisations"}
+    jobs = [
+        (p.number, {**fixed, **values}, t.pattern_seeds, t.pattern_organisations)
+        for values in draws
+        for p in PATTERNS
+    ]
     bar = bars(len(jobs), "patterns")
     try:
-        results = runner.map(run_pattern, jobs, bar)
+        tables = runner.map(run_pattern, jobs, bar)
     finally:
         bar.close()
     rows = []
     for pattern in PATTERNS:
-        mine = [r for r in results if r.number == pattern.number]
-        checks = (
-            "; ".join(
-                f"{c.description} {np.mean([r.checks[i].holds for r in mine]):.0%}"
-                for i, c in enumerate(mine[0].checks)
+        tables_of = [
+            table
+            for (number, *_), table in zip(jobs, tables, strict=True)
+            if number == pattern.number
+        ]
+        mine = [table for table in tables_of if "error" not in table.columns]
+        failed = len(tables_of) - len(mine)
+        figures = ""
+        if mine:
+            shares = pd.concat(mine).groupby("figure", sort=False)["holds"].mean()
+            figures = "; ".join(
+                f"{figure} {'up' if pattern.expect[figure] > 0 else 'down'} {share:.0%}"
+                for figure, share in shares.items()
             )
-            if mine
-            else ""
-        )
+        if failed:
+            reason = next(t for t in tables_of if "error" in t.columns)["error"].iloc[0]
+            figures += f"{'; ' if figures else ''}not measurable in {failed} draw(s) ({reason})"
         rows.append(
             {
                 "pattern": pattern.number,
-                "title": pattern.title,
+                "claim": pattern.claim,
+                "text": pattern.text,
                 "draws": len(mine),
-                "share_holding": float(np.mean([r.holds for r in mine])) if mine else np.nan,
-                "checks": checks,
+                "share_holding": float(np.mean([bool(m["holds"].all()) for m in mine]))
+                if mine
+                else np.nan,
+                "figures": figures,
             }
         )
     return pd.DataFrame(rows)
@@ -253,9 +269,10 @@ def write_report(posterior: Posterior, predictive: pd.DataFrame, patterns: pd.Da
         "",
         "## The seven patterns across posterior draws",
         "",
-        f"Each pattern compared on {t.pattern_seeds} seeds per arm, "
-        f"{t.pattern_organisations} organisations, on top of each of the posterior draws: "
-        "the share of draws in which all of its checks hold, and of each check.",
+        f"Each pattern of `simulation.patterns` measured on {t.pattern_seeds} seeds per arm "
+        f"and {t.pattern_organisations} organisations, with each posterior draw's values set "
+        "in both arms: the share of draws in which every figure moved the way the theory "
+        "says, and the share for each figure.",
         "",
         _markdown(patterns, floats=2)
         if len(patterns) and draws_present(patterns)

@@ -29,30 +29,20 @@ from simulation.records import kaplan_meier, kaplan_meier_median, survival_at
 #: A statistic a run cannot compute counts as a miss of this many tolerances.
 MISSING_MISS = 10.0
 
-#: end_cause -> end_outcome, as the contract of Model 2 defines them.
-OUTCOME_OF_CAUSE = {
-    "completed": "success",
-    "absorbed": "intermediate",
-    "wound_down": "intermediate",
-    "formation_failed": "failure",
-    "founding_conflict": "failure",
-    "lack_of_results": "failure",
-    "transformation_failed": "failure",
-}
 
-
-def founded_alliances(
-    alliances: pd.DataFrame, events: pd.DataFrame | None = None, warmup: int = 0
-) -> pd.DataFrame:
+def founded_alliances(alliances: pd.DataFrame, warmup: int = 0) -> pd.DataFrame:
     """The founded alliances of model runs born at or after ``warmup``, measured from founding.
+
+    Args:
+        alliances: the ``alliances`` table of one or more runs.
+        warmup: months; alliances born earlier are left out (as in the runs' summaries).
 
     Returns:
         Columns ``duration`` (months from founding), ``event_observed``, ``end_outcome``,
         ``transformations`` and ``peak_size``, one row per counted alliance.
     """
-    frame = _model1_compat(alliances, events)
-    frame = frame[frame["founded_at"].notna() & (frame["born"] >= warmup)]
-    out = pd.DataFrame(
+    frame = alliances[alliances["founded_at"].notna() & (alliances["born"] >= warmup)]
+    return pd.DataFrame(
         {
             "duration": frame["duration"].to_numpy(dtype=float),
             "event_observed": frame["event_observed"].to_numpy(dtype=bool),
@@ -61,40 +51,6 @@ def founded_alliances(
             "peak_size": frame["peak_size"].to_numpy(dtype=float),
         }
     )
-    return out
-
-
-def _model1_compat(alliances: pd.DataFrame, events: pd.DataFrame | None) -> pd.DataFrame:
-    """COMPATIBILITY SHIM, to be removed when Model 2 is merged.
-
-    Model 1's ``alliances`` table measures ``duration`` from birth and has neither
-    ``founded_at`` nor ``end_outcome``. Derive them: ``founded_at`` is the first move to
-    founding in ``events`` (or ``born + steps_forming`` without events), ``duration`` is
-    then counted from it, and ``end_outcome`` follows ``end_cause`` as Model 2 maps it.
-    A Model 2 table (it has ``founded_at``) passes unchanged.
-    """
-    if "founded_at" in alliances.columns and "end_outcome" in alliances.columns:
-        return alliances
-    frame = alliances.copy()
-    if "founded_at" not in frame.columns:
-        founded_at = pd.Series(pd.NA, index=frame.index, dtype="Float64")
-        if events is not None and len(events):
-            firsts = (
-                events[events["to_phase"] == "founding"]
-                .groupby(["run_id", "alliance_id"], sort=False)["step"]
-                .min()
-            )
-            keys = pd.MultiIndex.from_frame(frame[["run_id", "alliance_id"]])
-            founded_at = pd.Series(firsts.reindex(keys).to_numpy(), index=frame.index)
-        else:
-            founded_at = frame["born"] + frame["steps_forming"]
-        founded_at = founded_at.where(frame["founded"].astype(bool))
-        end = frame["born"] + frame["duration"]
-        frame["founded_at"] = founded_at
-        frame["duration"] = end - founded_at.fillna(end)
-    if "end_outcome" not in frame.columns:
-        frame["end_outcome"] = frame["end_cause"].map(OUTCOME_OF_CAUSE).astype("string")
-    return frame
 
 
 # --- estimators ------------------------------------------------------------------------

@@ -22,6 +22,7 @@ import pandas as pd
 
 from simulation.calibrate import statistics
 from simulation.calibrate.targets import Targets
+from simulation.errors import ParameterError
 from simulation.model import AllianceModel
 from simulation.records import alliance_table
 
@@ -51,8 +52,7 @@ def simulate_alliances(targets: Targets, values: Mapping[str, float], seed: int)
         model = AllianceModel(targets.params(values, run_seed), run_id=f"calibrate-{number}")
         model.run()
         alliances = alliance_table(model.world.alliances, model.run_id, model.steps)
-        events = model.events.table(model.run_id)
-        frames.append(statistics.founded_alliances(alliances, events, targets.warmup))
+        frames.append(statistics.founded_alliances(alliances, targets.warmup))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -76,7 +76,10 @@ class ParticleModel:
         """The statistics of the particle's runs (seeded by the particle)."""
         values = {p.name: float(parameter[p.name]) for p in self.targets.priors}
         seed = particle_seed(self.targets.seed, list(values.values()))
-        return setting_statistics(self.targets, values, seed)
+        try:
+            return setting_statistics(self.targets, values, seed)
+        except ParameterError:  # values that break a consistency rule: never accepted
+            return {s.name: float("nan") for s in self.targets.statistics}
 
 
 class TargetDistance:
@@ -115,8 +118,20 @@ def evaluate(payload: bytes, root: int, t: int, indices: Sequence[int]) -> list[
     return out
 
 
-def run_pattern(pattern_number: int, base: Mapping[str, Any], seeds: int, n_orgs: int) -> Any:
-    """Evaluate one pattern on top of a posterior draw's parameters."""
-    from simulation.patterns import PATTERNS
+def run_pattern(
+    pattern_number: int, values: Mapping[str, Any], seeds: int, n_orgs: int
+) -> pd.DataFrame:
+    """Measure one pattern with a posterior draw's values set in both arms.
 
-    return PATTERNS[pattern_number - 1].evaluate(seeds, n_orgs, base=base)
+    Returns:
+        ``simulation.patterns.measure``'s table (a row per figure, ``holds`` among them),
+        or a one-row table with an ``error`` column when the pattern cannot be measured there
+        (a draw's runs too small to show it), so one draw never costs the report.
+    """
+    from simulation.patterns import measure
+
+    overrides = {**values, "n_organisations": n_orgs}
+    try:
+        return measure(pattern_number, seeds=range(seeds), overrides=overrides)
+    except Exception as exc:  # measured in a worker: keep the reason, go on
+        return pd.DataFrame({"error": [f"{type(exc).__name__}: {exc}"]})

@@ -1,7 +1,7 @@
-"""What the four phases share: the outcome record, member groups and co-member pairs.
+"""What the four phases share: the outcome record, co-member pairs, missions, newcomers.
 
-A phase function reads the ``World`` and returns an ``Outcome``: the transitions,
-trust and commitment moves, joins, exits and field updates it decides. The model applies
+A phase function reads the ``World`` and returns an ``Outcome``: the transitions, trust
+and commitment moves, joins, exits and field updates it decides. The model applies
 outcomes; phases never change state themselves, which is what makes them testable with
 three hand-made organisations.
 """
@@ -12,15 +12,23 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from simulation.behaviour import commitment as commit
+from simulation.groups import Groups, groups_of
 from simulation.population import distance
 from simulation.state import World
 
-#: Co-members a member interacts with per month, at most (keeps large alliances O(members)).
-INTERACTIONS = 8
-#: Applicants an open alliance considers when it looks for a newcomer (C15).
-APPLICANTS = 6
-#: Commitment of a newcomer admitted to an alliance.
-NEWCOMER_COMMITMENT = 0.5
+__all__ = [
+    "Groups",
+    "NewAlliance",
+    "Outcome",
+    "co_member_pairs",
+    "groups_of",
+    "member_mean",
+    "negotiated_mission",
+    "newcomers",
+    "pair_trust",
+    "similarity",
+]
 
 
 @dataclass
@@ -37,16 +45,22 @@ class Outcome:
     """Changes a phase decided; applied by the model in the order of the fields."""
 
     new_alliances: list[NewAlliance] = field(default_factory=list)
-    #: (field name, alliance ids, values): e.g. ("governance", ids, new levels)
+    #: (field name, alliance ids, values): e.g. ("cohesion", ids, new levels)
     updates: list[tuple[str, np.ndarray, np.ndarray]] = field(default_factory=list)
     #: (src orgs, dst orgs, target trust): trust moves toward target at the gain/loss rates
     trust: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
     #: (membership rows, new commitment)
     commitment: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    #: (membership rows, what each member got back this month)
+    returns: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     #: (alliance id, orgs, initial commitment)
     joins: list[tuple[int, np.ndarray, float]] = field(default_factory=list)
     #: (membership rows, reason)
     exits: list[tuple[np.ndarray, str]] = field(default_factory=list)
+    #: (alliance ids, new governance form codes): recorded as events when they change
+    governance: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    #: (absorbed alliance, absorbing alliance): members who fit move over
+    mergers: list[tuple[int, int]] = field(default_factory=list)
     #: (alliance id, to phase, cause)
     transitions: list[tuple[int, int, str]] = field(default_factory=list)
 
@@ -59,92 +73,50 @@ class Outcome:
         """Record transitions of alliances ``ids`` to ``to_phase``."""
         self.transitions.extend((int(a), to_phase, cause) for a in np.asarray(ids).tolist())
 
-
-@dataclass
-class Groups:
-    """The active members of a set of alliances, as rows sorted by alliance.
-
-    ``ids[g]`` is the alliance of group ``g``; per-row arrays (``rows``, ``org``,
-    ``group``) are aligned; ``start`` and ``size`` locate each group's rows.
-    """
-
-    ids: np.ndarray
-    rows: np.ndarray
-    org: np.ndarray
-    group: np.ndarray
-    start: np.ndarray
-    size: np.ndarray
-
-    def sum(self, per_row: np.ndarray) -> np.ndarray:
-        """Per-group sum of a per-row quantity."""
-        return np.bincount(self.group, weights=per_row, minlength=self.ids.shape[0])
-
-    def mean(self, per_row: np.ndarray) -> np.ndarray:
-        """Per-group mean of a per-row quantity (NaN for empty groups)."""
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return self.sum(per_row) / self.size
-
-    def max(self, per_row: np.ndarray) -> np.ndarray:
-        """Per-group maximum of a per-row quantity (0 for empty groups)."""
-        out = np.zeros(self.ids.shape[0])
-        np.maximum.at(out, self.group, per_row)
-        return out
+    def leave(self, rows: np.ndarray, reason: str) -> None:
+        """Record members leaving (membership rows) for ``reason``."""
+        if len(rows):
+            self.exits.append((np.asarray(rows), reason))
 
 
-def groups_of(world: World, ids: np.ndarray) -> Groups:
-    """Gather the active members of alliances ``ids``."""
-    ids = np.asarray(ids, dtype=np.int64)
-    members = world.members
-    position = np.full(world.alliances.count, -1, dtype=np.int64)
-    position[ids] = np.arange(ids.shape[0])
-    rows = members.active_rows()
-    rows = rows[position[members.alliance[rows]] >= 0]
-    group = position[members.alliance[rows]]
-    order = np.argsort(group, kind="stable")
-    rows, group = rows[order], group[order]
-    size = np.bincount(group, minlength=ids.shape[0])
-    start = np.concatenate([[0], np.cumsum(size)[:-1]]).astype(np.int64)
-    return Groups(ids, rows, members.org[rows], group, start, size)
+def co_member_pairs(
+    groups: Groups, rng: np.random.Generator, interactions: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Ordered pairs (positions in ``groups``) of members who deal with each other this month.
 
-
-def co_member_pairs(groups: Groups, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Ordered pairs (positions in ``groups``) of members who interact this month.
-
-    In groups of up to ``INTERACTIONS + 1`` members everyone meets everyone; in larger
-    ones each member meets ``INTERACTIONS`` co-members drawn at random.
+    In groups of up to ``interactions + 1`` members everyone meets everyone; in larger
+    ones each member meets ``interactions`` co-members drawn at random.
     """
     size_of_row = groups.size[groups.group]
-    count = np.minimum(size_of_row - 1, INTERACTIONS)
+    count = np.minimum(size_of_row - 1, interactions)
     left = np.repeat(np.arange(groups.rows.shape[0]), count)
     offset = np.arange(left.shape[0]) - np.repeat(np.cumsum(count) - count, count)
     s = size_of_row[left]
     drawn = 1 + np.floor(rng.random(left.shape[0]) * np.maximum(s - 1, 1)).astype(np.int64)
-    step = np.where(s - 1 <= INTERACTIONS, offset + 1, drawn)
+    step = np.where(s - 1 <= interactions, offset + 1, drawn)
     start = groups.start[groups.group[left]]
     right = start + (left - start + step) % s
     return left, right
 
 
-def mission_of(world: World, groups: Groups, commitment: np.ndarray) -> np.ndarray:
-    """Commitment-weighted centre of the members' values, per group (C6, C7)."""
+def negotiated_mission(world: World, groups: Groups, commitment: np.ndarray) -> np.ndarray:
+    """What the members would agree on as a mission, per group (C6, C7, C8).
+
+    The centre of their values, weighted by commitment and with founders weighing
+    ``founder_weight`` times more, leaned toward the societal need by
+    ``mission_need_weight``: a meaningful mission is about the need, not only about us.
+    """
+    p = world.params
+    founder = world.members.founder[groups.rows]
+    weight = np.maximum(commitment, 1e-6) * np.where(founder, p.founder_weight, 1.0)
     values = world.population.values[groups.org]
-    weight = np.maximum(commitment, 1e-6)
-    total = np.bincount(groups.group, weights=weight, minlength=groups.ids.shape[0])
-    dims = values.shape[1]
-    mission = np.empty((groups.ids.shape[0], dims))
-    for d in range(dims):
-        mission[:, d] = np.bincount(
-            groups.group, weights=weight * values[:, d], minlength=groups.ids.shape[0]
-        )
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mission /= total[:, None]
-    return mission
-
-
-def fit_with(world: World, groups: Groups, mission: np.ndarray) -> np.ndarray:
-    """Per row: how well the member's values fit the mission, in [0, 1] (C25)."""
-    far = distance(world.population.values[groups.org], mission[groups.group])
-    return np.clip(1.0 - 2.0 * far, 0.0, 1.0)
+    total = groups.sum(weight)
+    centre = (
+        np.column_stack([groups.sum(weight * values[:, d]) for d in range(values.shape[1])])
+        / np.maximum(total, 1e-12)[:, None]
+    )
+    need = world.environment.need
+    return centre + p.mission_need_weight * (need - centre)
 
 
 def similarity(world: World, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -158,8 +130,7 @@ def pair_trust(world: World, groups: Groups, left: np.ndarray, right: np.ndarray
     trust = world.trust.get(groups.org[left], groups.org[right])
     total = np.bincount(groups.group[left], weights=trust, minlength=groups.ids.shape[0])
     count = np.bincount(groups.group[left], minlength=groups.ids.shape[0])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+    mean = np.where(count > 0, total / np.maximum(count, 1), world.params.trust_baseline)
     return trust, mean
 
 
@@ -173,46 +144,137 @@ def member_mean(
     return np.where(count > 0, total / np.maximum(count, 1), default)
 
 
-def complementarity_of(world: World, groups: Groups) -> np.ndarray:
-    """Capability complementarity per group, in [0, 1] (C3, C16).
+def experience_trust(
+    world: World,
+    groups: Groups,
+    left: np.ndarray,
+    right: np.ndarray,
+    experience: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Trust moves for co-member pairs: toward likeness and shared experience (C2, C3).
 
-    What the members cover together (the best member on each capability) beyond what an
-    average member brings alone.
+    ``experience`` is per row (what the left member went through with the others this
+    month, in [0, 1]); the target leans on value similarity by ``trust_similarity_weight``.
     """
-    caps = world.population.capabilities[groups.org]
-    n_groups = groups.ids.shape[0]
-    best = np.zeros((n_groups, caps.shape[1]))
-    np.maximum.at(best, groups.group, caps)
-    alone = groups.mean(caps.mean(axis=1))
-    return np.clip(best.mean(axis=1) - alone, 0.0, 1.0) * 2.0
+    w = world.params.trust_similarity_weight
+    src, dst = groups.org[left], groups.org[right]
+    target = w * similarity(world, src, dst) + (1.0 - w) * experience[left]
+    return src, dst, np.clip(target, 0.0, 1.0)
 
 
-def recruit(
+def newcomers(
     world: World, ids: np.ndarray, mission: np.ndarray, rng: np.random.Generator
 ) -> list[tuple[int, np.ndarray, float]]:
-    """Open alliances admit one applicant whose values fit the mission (C15).
+    """Who joins alliances ``ids`` this month (C15).
 
-    Each alliance in ``ids`` looks with probability ``recruitment_rate``; it considers a
-    few organisations with free capacity and admits the closest if within
-    ``admission_distance`` of the mission.
+    Open alliances look with probability ``recruitment_rate`` among ``applicants``
+    organisations with free attention and admit the best-fitting one if it fits the
+    mission by ``admission_fit``. Closed alliances admit only by referral: each member,
+    with probability ``referral_rate``, proposes an acquaintance it trusts at least
+    ``referral_trust``, admitted if it fits as well. An organisation joins one alliance a
+    month at most.
     """
     p = world.params
-    looking = rng.random(ids.shape[0]) < p.recruitment_rate
-    candidates_pool = np.flatnonzero(world.free())
+    store = world.alliances
+    free = world.free()
     joins: list[tuple[int, np.ndarray, float]] = []
-    if candidates_pool.shape[0] == 0:
-        return joins
     taken: set[int] = set()
-    for g in np.flatnonzero(looking).tolist():
+    pool = np.flatnonzero(free)
+    if pool.shape[0] == 0 or ids.shape[0] == 0:
+        return joins
+    values = world.population.values
+    is_open = store.open[ids]
+
+    looking = np.flatnonzero(is_open & (rng.random(ids.shape[0]) < p.recruitment_rate))
+    for g in looking.tolist():
         alliance = int(ids[g])
-        sample = candidates_pool[rng.integers(candidates_pool.shape[0], size=APPLICANTS)]
-        far = distance(world.population.values[sample], mission[g])
+        sample = pool[rng.integers(pool.shape[0], size=p.applicants)]
+        fits = commit.fit(p, values[sample], mission[g])
         for k, org in enumerate(sample.tolist()):
             if org in taken or world.members.is_member(alliance, org):
-                far[k] = np.inf
-        best = int(np.argmin(far))
-        if far[best] <= p.admission_distance:
+                fits[k] = -1.0
+        best = int(np.argmax(fits))
+        if fits[best] >= p.admission_fit:
             org = int(sample[best])
             taken.add(org)
-            joins.append((alliance, np.array([org]), NEWCOMER_COMMITMENT))
+            joins.append((alliance, np.array([org]), p.newcomer_commitment))
+
+    closed = ids[~is_open]
+    if closed.shape[0] and p.referral_rate > 0:
+        groups = groups_of(world, closed)
+        proposing = np.flatnonzero(rng.random(groups.rows.shape[0]) < p.referral_rate)
+        if proposing.shape[0]:
+            owner, known = world.trust.known_many(groups.org[proposing])
+            trusted = world.trust.get(groups.org[proposing][owner], known) >= p.referral_trust
+            owner, known = owner[trusted & free[known]], known[trusted & free[known]]
+            # each proposing member proposes one trusted acquaintance at random
+            order = rng.permutation(owner.shape[0])
+            owner, known = owner[order], known[order]
+            _, first = np.unique(owner, return_index=True)
+            centre = closed_mission(mission, ids, closed)
+            for k in first.tolist():
+                row = proposing[owner[k]]
+                g = groups.group[row]
+                alliance, org = int(closed[g]), int(known[k])
+                if org in taken or world.members.is_member(alliance, org):
+                    continue
+                if commit.fit(p, values[org], centre[g]) >= p.admission_fit:
+                    taken.add(org)
+                    joins.append((alliance, np.array([org]), p.newcomer_commitment))
     return joins
+
+
+def closed_mission(mission: np.ndarray, ids: np.ndarray, closed: np.ndarray) -> np.ndarray:
+    """The rows of ``mission`` (aligned with ``ids``) that belong to ``closed``."""
+    position = {int(a): k for k, a in enumerate(ids.tolist())}
+    return mission[[position[int(a)] for a in closed.tolist()]]
+
+
+@dataclass
+class Standing:
+    """What governance depends on, per group: size, trust, consensus and the lead."""
+
+    size: np.ndarray
+    trust: np.ndarray
+    consensus: np.ndarray
+    lead: np.ndarray  # organisation most trusted by its co-members
+    lead_trust: np.ndarray  # their mean trust in it
+    competence_gain: np.ndarray
+
+    def worth(self, params) -> np.ndarray:
+        """Worth of every governance form, shape (groups, 3)."""
+        from simulation.behaviour import governance
+
+        return governance.compare(
+            params, self.size, self.trust, self.consensus, self.lead_trust, self.competence_gain
+        )
+
+    def best(self, params) -> np.ndarray:
+        """The governance form worth most to each group."""
+        return np.argmax(self.worth(params), axis=1).astype(np.int8)
+
+
+def standing(
+    world: World,
+    groups: Groups,
+    left: np.ndarray,
+    right: np.ndarray,
+    trust: np.ndarray,
+    mean_trust: np.ndarray,
+    fit: np.ndarray,
+) -> Standing:
+    """Gather what the choice and the working of a governance form depend on (C12, C13)."""
+    from simulation.behaviour import production
+
+    received = member_mean(groups, right, trust, default=world.params.trust_baseline)
+    top = groups.argmax(received)
+    lead = np.where(top >= 0, groups.org[np.maximum(top, 0)], -1)
+    lead_trust = np.where(top >= 0, received[np.maximum(top, 0)], 0.0)
+    return Standing(
+        size=groups.size.astype(float),
+        trust=mean_trust,
+        consensus=groups.mean(fit),
+        lead=lead,
+        lead_trust=lead_trust,
+        competence_gain=production.competence_gain(world, groups),
+    )

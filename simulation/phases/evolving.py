@@ -1,77 +1,87 @@
-"""Evolving: the alliance sets goals, delivers results, grows or closes.
+"""Evolving: the alliance sets goals, delivers results, grows, completes or stalls.
 
-Claims: C14 (more ambitious goals: aspiration ratchets up), C15 (closed alliances admit
-no newcomers; open ones admit those whose values fit the mission), C16 (results come from
-complementary capabilities, relevance, cohesion and coordination; visible results keep
-partners investing), C17 (without results commitment falls and members leave), C18
-(coordination: large alliances without a professional team coordinate poorly), C25 (a
-shared mission gives stability: fit with it feeds commitment), C27 (foresight: the mission
-already tracks the societal need), C12 (growth outgrows the arrangements: back to
-founding), C20 and C21 (stagnation, lost relevance or lost meaning trigger transforming,
-more readily under pressure).
+Claims: C3 and C16 (results come from the capabilities members bring and combine, the
+mission's relevance, cohesion and coordination), C14 (ambition rises with success and
+falls back after failures; a goal met is completed or replaced by a larger one), C15
+(open alliances recruit fitting applicants; closed ones admit trusted acquaintances by
+referral), C16 and C17 (each member's commitment follows its own return against its
+outside option, its fit, its trust and fairness; members leave one by one), C18
+(coordination through the governance form), C12 (an alliance that outgrows its form goes
+back to founding, keeping its mission), C25 (a shared mission gives stability: fit feeds
+commitment), C27 (foresight moves the mission toward where the need is heading, at a
+cost in results and in the fit of members it leaves behind), C20 and C21 (sustained
+stagnation, lost relevance or lost meaning start transforming).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from simulation.behaviour import commitment as commit
+from simulation.behaviour import endings, governance, production
 from simulation.phases.common import (
     Groups,
     Outcome,
     co_member_pairs,
-    complementarity_of,
-    fit_with,
+    experience_trust,
     groups_of,
     member_mean,
+    newcomers,
     pair_trust,
-    recruit,
-    similarity,
+    standing,
 )
-from simulation.population import distance
+from simulation.phases.founding import look_ahead
 from simulation.state import DISSOLVED, FOUNDING, TRANSFORMING, World
 
-#: Weight of recent results in the smoothed trend that is compared with aspiration.
-TREND_WEIGHT = 0.3
-#: Relevance below which an alliance has lost its relevance (C20).
-RELEVANCE_LOST = 0.2
-#: Sensitivity of satisfaction to the gap between results and aspiration.
-GAP_SCALE = 2.5
-#: Results a member could achieve outside the alliance; below it membership is not worth it.
-OUTSIDE_OPTION = 0.65
+
+def pleased(world: World, trend: np.ndarray, aspiration: np.ndarray) -> np.ndarray:
+    """How results compare with what the alliance aimed for, in [0, 1]."""
+    return 1.0 / (1.0 + np.exp(-(trend - aspiration) / world.params.worth_scale))
 
 
-def relevance(mission: np.ndarray, need: np.ndarray) -> np.ndarray:
-    """Alignment of missions with the societal need, in [0, 1]."""
-    return np.clip(1.0 - 2.0 * distance(mission, need), 0.0, 1.0)
+def aspire(world: World, trend: np.ndarray, aspiration: np.ndarray) -> np.ndarray:
+    """Aspiration one month on (C14).
+
+    After success it aims ``ambition`` above the trend; after failure it falls back toward
+    the trend at ``fallback_rate``.
+    """
+    p = world.params
+    success = trend >= aspiration
+    up = aspiration + p.aspiration_rate * (trend + p.ambition - aspiration)
+    down = aspiration + p.fallback_rate * (trend - aspiration)
+    return np.where(success, up, down)
 
 
-def coordination(world: World, groups: Groups, team: np.ndarray) -> np.ndarray:
-    """How well work is coordinated, in [0, 1] (C13, C18): falls with size, a team helps."""
-    span = np.where(team, 3.0 * world.params.team_threshold, float(world.params.team_threshold))
-    return 1.0 / (1.0 + (groups.size / span) ** 2)
-
-
-def results(
+def work(
     world: World,
     groups: Groups,
     mission: np.ndarray,
-    team: np.ndarray,
     rng: np.random.Generator,
-) -> np.ndarray:
-    """Results per group this month (C16): what working together produces."""
+    distraction: float = 0.0,
+):
+    """One month of work, shared by evolving and transforming.
+
+    Returns the results, each member's return, worth, fit and unfairness, the co-member
+    pairs with their trust, and the governance standing.
+    """
     p = world.params
     store = world.alliances
     ids = groups.ids
-    produce = (
-        0.15
-        + 0.45 * p.complementarity * complementarity_of(world, groups)
-        + 0.30 * relevance(mission, world.environment.need)
-        + 0.15 * store.cohesion[ids]
-        + 0.15 * coordination(world, groups, team)
-        - p.team_overhead * team
-        - 0.1 * world.environment.pressure
+    form = np.maximum(store.governance[ids], 0)
+    fit = commit.member_fit(world, groups, mission)
+    left, right = co_member_pairs(groups, rng, p.interactions)
+    trust, mean_trust = pair_trust(world, groups, left, right)
+    stand = standing(world, groups, left, right, trust, mean_trust, fit)
+    lead_trust = np.where(store.lead[ids] == stand.lead, stand.lead_trust, mean_trust)
+    coordination = governance.coordination(
+        p, form, stand.size, mean_trust, stand.consensus, lead_trust
     )
-    return produce + p.results_noise * rng.standard_normal(ids.shape[0])
+    produced = production.results(world, groups, mission, form, coordination, rng, distraction)
+    returned = production.returns(world, groups, produced)
+    option = commit.outside_option(world, groups.rows)
+    worth = commit.worth(p, returned, option)
+    unfair = production.unfairness(world, groups, form)
+    return produced, returned, worth, fit, unfair, (left, right, trust, mean_trust), stand
 
 
 def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
@@ -83,73 +93,78 @@ def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
         return outcome
     groups = groups_of(world, ids)
     commitment = world.members.commitment[groups.rows]
-    team = store.team[ids]
-    need = world.environment.need
 
-    # Foresight: the mission moves toward the need before a crisis forces it (C27).
-    mission = store.mission[ids] + 0.05 * p.foresight * (need - store.mission[ids])
+    mission = look_ahead(world, store.mission[ids], np.ones(ids.shape[0], dtype=bool))
     outcome.update("mission", ids, mission)
+    produced, returned, worth, fit, unfair, pairs, stand = work(world, groups, mission, rng)
+    left, right, trust, mean_trust = pairs
+    outcome.returns.append((groups.rows, returned))
 
-    produced = results(world, groups, mission, team, rng)
+    old_trend = store.results_trend[ids]
     trend = np.where(
-        np.isnan(store.results_trend[ids]),
-        produced,
-        (1 - TREND_WEIGHT) * store.results_trend[ids] + TREND_WEIGHT * produced,
+        np.isnan(old_trend), produced, old_trend + p.trend_weight * (produced - old_trend)
     )
     aspiration = np.where(np.isnan(store.aspiration[ids]), trend, store.aspiration[ids])
-    gap = trend - aspiration
-    # Aspiration follows results and ratchets up: ambitious goals (C14).
-    new_aspiration = aspiration + p.aspiration_rate * (trend - aspiration) + p.ambition
-    stagnation = np.where(gap < 0, store.stagnation[ids] + 1, 0)
+    # Stagnation is a sustained shortfall: a moving average over the window (C21).
+    shortfall = store.shortfall[ids] + (aspiration - produced - store.shortfall[ids]) / (
+        p.stagnation_window
+    )
     outcome.update("results", ids, produced)
     outcome.update("results_trend", ids, trend)
-    outcome.update("aspiration", ids, new_aspiration)
-    outcome.update("stagnation", ids, stagnation)
+    outcome.update("aspiration", ids, aspire(world, trend, aspiration))
+    outcome.update("shortfall", ids, shortfall)
+    # Knowledge exchange goes on and deepens the common identity (C11).
+    cohesion = store.cohesion[ids]
+    outcome.update("cohesion", ids, cohesion + p.exchange_rate * mean_trust * (1.0 - cohesion))
 
-    # Results above aspiration build trust and commitment; below, they erode (C16, C17).
-    pleased = np.clip(0.5 + GAP_SCALE * gap, 0.0, 1.0)
-    left, right = co_member_pairs(groups, rng)
-    alike = similarity(world, groups.org[left], groups.org[right])
-    outcome.trust.append(
-        (groups.org[left], groups.org[right], 0.5 * alike + 0.5 * pleased[groups.group[left]])
-    )
-    trust, _ = pair_trust(world, groups, left, right)
-    fit = fit_with(world, groups, mission)
+    # Shared experience moves trust: results against aims, fairness felt (C2, C10, C16).
+    happy = pleased(world, trend, aspiration)[groups.group] * (1.0 - unfair)
+    outcome.trust.append(experience_trust(world, groups, left, right, happy))
     trust_in_others = member_mean(groups, left, trust, default=p.trust_baseline)
-    # Worth: results against what members could achieve elsewhere (their outside option).
-    worth = np.clip(0.5 + GAP_SCALE * (trend - OUTSIDE_OPTION), 0.0, 1.0)
-    satisfaction = (
-        0.4 * worth[groups.group]
-        + 0.3 * pleased[groups.group]
-        + 0.15 * fit
-        + 0.15 * trust_in_others
-    )
-    commitment = commitment + p.commitment_rate * (satisfaction - commitment)
+    satisfied = commit.satisfaction(p, worth, fit, trust_in_others, unfair)
+    commitment = commit.follow(p, commitment, satisfied)
     outcome.commitment.append((groups.rows, commitment))
+    outcome.joins.extend(newcomers(world, ids, mission, rng))
 
-    open_ids = np.flatnonzero(store.open[ids])
-    outcome.joins.extend(recruit(world, ids[open_ids], mission[open_ids], rng))
+    # Impact toward the goal: relevant results add up; a goal met is completed or renewed.
+    # A goal has a horizon: one missed in time is set again from scratch.
+    relevance = production.relevance(world, mission)
+    fresh = np.isnan(store.goal[ids])
+    goal = np.where(fresh, p.goal_size, store.goal[ids])
+    since = np.where(fresh, world.step, store.goal_since[ids])
+    impact = store.impact[ids] + np.maximum(produced, 0.0) * relevance
+    met = impact >= goal
+    missed = ~met & (world.step - since >= p.goal_horizon)
+    completes = met & endings.goal_reached(p, relevance)
+    renews = met & ~completes
+    outcome.update("impact", ids, np.where(met | missed, 0.0, impact))
+    outcome.update("goal", ids, np.where(renews, goal * p.goal_growth, goal))
+    outcome.update("goal_since", ids, np.where(met | missed, world.step, since))
+    outcome.move(ids[completes], DISSOLVED, "completed")
 
-    # Without results the members as a group no longer want to go on: it falls apart (C17).
-    collapsed = groups.mean(commitment) < p.exit_commitment
+    # Without results the members as a group no longer want to go on (C17).
+    mean_commitment = groups.mean(commitment)
+    collapsed = ~completes & (mean_commitment < p.exit_commitment)
     outcome.move(ids[collapsed], DISSOLVED, "lack_of_results")
 
-    # Growth outgrows the arrangements (C12).
-    outgrown = ~collapsed & (
-        groups.size >= np.maximum(p.outgrow_factor * store.founding_size[ids], p.min_members + 1)
-    )
+    # An alliance that outgrew its governance form reorganises (C12).
+    form = np.maximum(store.governance[ids], 0)
+    worths = stand.worth(p)
+    current = worths[np.arange(ids.shape[0]), form]
+    outgrown = ~completes & ~collapsed & (worths.max(axis=1) > current + p.governance_margin)
     outcome.move(ids[outgrown], FOUNDING, "outgrown")
+    outcome.update("arrangements", ids[outgrown], np.zeros(int(outgrown.sum())))
 
-    # Stagnation, lost relevance or lost meaning trigger transforming (C20, C21).
-    stagnating = stagnation >= p.stagnation_steps
-    irrelevant = relevance(mission, need) < RELEVANCE_LOST
-    meaningless = groups.mean(commitment) < p.exit_commitment + 0.1
-    triggered = ~collapsed & ~outgrown & (stagnating | irrelevant | meaningless)
-    hazard = np.clip(p.transform_hazard * (0.5 + world.environment.pressure), 0.0, 1.0)
-    enters = triggered & (rng.random(ids.shape[0]) < hazard)
+    # Sustained stagnation, lost relevance or lost meaning: a crisis to face (C20, C21).
+    stagnating = shortfall > p.stagnation_tolerance
+    irrelevant = relevance < p.relevance_lost
+    meaningless = mean_commitment < p.meaning_lost
+    calm = ~completes & ~collapsed & ~outgrown
+    triggered = calm & (stagnating | irrelevant | meaningless)
+    enters = triggered & (rng.random(ids.shape[0]) < p.transform_hazard)
     for mask, cause in (
-        (stagnating, "stagnation"),
         (irrelevant, "lost_relevance"),
+        (stagnating, "stagnation"),
         (meaningless, "lost_meaning"),
     ):
         chosen = enters & mask

@@ -1,10 +1,12 @@
 """Forming: partners find each other, build trust and agree on a mission.
 
 Claims: C2 (trust and relationships are the core), C3 (differences help innovation,
-similarity helps trust), C4 (few are excluded at first: strangers are invited too), C5
-(initiators who know each other; fear of exclusion pushes organisations to connect), C6
-and C7 (a shared mission as the commitment-weighted centre of the members' values), C24
-(care in forming: stricter thresholds on trust and consensus before founding).
+similarity helps trust: partners are scored on both), C4 (few are excluded at first:
+strangers are considered too; members who do not fit drop out rather than block the
+group), C5 (initiators who know each other; fear of exclusion pushes organisations to
+start and to accept), C6 and C7 (a mission negotiated from the members' values, leaned
+toward the need), C8 (founders weigh more in the negotiation), C24 (care: more partners
+explored and stricter thresholds of trust and consensus before founding).
 
 ``initiate`` decides which organisations start a new alliance and whom they invite;
 ``step`` moves the alliances already in forming.
@@ -14,32 +16,28 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulation.behaviour import commitment as commit
+from simulation.behaviour.production import complementarity_of
 from simulation.phases.common import (
     NewAlliance,
     Outcome,
     co_member_pairs,
-    fit_with,
+    experience_trust,
     groups_of,
     member_mean,
-    mission_of,
+    negotiated_mission,
     pair_trust,
     similarity,
+    standing,
 )
 from simulation.state import DISSOLVED, FOUNDING, World
-
-#: Strangers considered by each initiator, besides its acquaintances (C4).
-STRANGERS_CONSIDERED = 6
-#: Members a forming alliance tries to reach before it stops inviting.
-EXTRA_MEMBERS = 2
-#: Commitment of those who join while the alliance is forming (founders, C8).
-FOUNDER_COMMITMENT = 0.6
 
 
 def initiation_probability(world: World) -> np.ndarray:
     """Per organisation: chance to start an alliance this month (C2, C5).
 
     Drive alone starts some; fear of exclusion adds in proportion to the share of one's
-    acquaintances already allied. Organisations without free capacity start none.
+    acquaintances already allied. Organisations without free attention start none.
     """
     pop, p = world.population, world.params
     allied = (world.load > 0).astype(float)
@@ -51,20 +49,27 @@ def initiation_probability(world: World) -> np.ndarray:
 
 def partner_scores(world: World, inviters: np.ndarray, candidates: np.ndarray) -> np.ndarray:
     """How attractive each candidate is to its inviter (C3): alike, trusted, complementary."""
+    p = world.params
     caps = world.population.capabilities
     alike = similarity(world, inviters, candidates)
     trusted = world.trust.get(inviters, candidates)
-    adds = np.maximum(caps[candidates] - caps[inviters], 0.0).mean(axis=1) * 2.0
-    return alike + trusted + world.params.complementarity * adds
+    adds = np.maximum(caps[candidates] - caps[inviters], 0.0).mean(axis=1)
+    return p.seek_similarity * alike + p.seek_trust * trusted + p.seek_complementarity * adds
 
 
 def acceptance_probability(world: World, inviters: np.ndarray, invitees: np.ndarray):
     """Chance that each invitee accepts: trust in and likeness to the inviter, plus fear."""
+    p = world.params
     pop = world.population
     alike = similarity(world, invitees, inviters)
     trusted = world.trust.get(invitees, inviters)
-    base = 0.45 * alike + 0.45 * trusted + 0.3 * pop.fear_of_exclusion[invitees]
-    return np.clip(base * (0.5 + 0.5 * pop.openness[invitees]), 0.0, 1.0)
+    base = (
+        p.accept_similarity * alike
+        + p.accept_trust * trusted
+        + p.accept_fear * pop.fear_of_exclusion[invitees]
+    )
+    openness = 1.0 - p.accept_openness + p.accept_openness * pop.openness[invitees]
+    return np.clip(base * openness, 0.0, 1.0)
 
 
 def invite(
@@ -75,19 +80,21 @@ def invite(
     rng: np.random.Generator,
     alliances: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Who each inviter invites, and who accepts, for all inviters at once (C3, C4, C5).
+    """Who each inviter invites, and who accepts, for all inviters at once (C3, C4, C5, C24).
 
-    Candidates are the inviter's acquaintances and former partners plus a few strangers,
-    with free capacity and not yet in the inviter's alliance. Up to ``per_inviter`` are
-    invited, sampled in proportion to attractiveness (Gumbel top-k); each accepts by its
-    own view of the inviter.
+    Candidates are the inviter's acquaintances and former partners plus
+    ``strangers_considered`` strangers (more with care: ``care_exploration``), with free
+    attention and not yet in the inviter's alliance. Up to ``per_inviter`` are invited,
+    sampled by attractiveness (Gumbel top-k at ``invite_temperature``); each accepts by
+    its own view of the inviter.
 
     Returns:
         (inviter position, invitee) for each accepted invitation.
     """
+    p = world.params
     n = world.population.n
     owner, candidate = world.trust.known_many(inviters)
-    strangers = round(STRANGERS_CONSIDERED * world.params.stranger_share / 0.2)
+    strangers = p.strangers_considered + round(p.care_exploration * p.forming_care)
     owner = np.concatenate([owner, np.repeat(np.arange(inviters.shape[0]), strangers)])
     candidate = np.concatenate([candidate, rng.integers(n, size=inviters.shape[0] * strangers)])
     pair = np.unique(owner * n + candidate)
@@ -98,7 +105,7 @@ def invite(
     owner, candidate = owner[keep], candidate[keep]
     if owner.shape[0] == 0:
         return owner, candidate
-    noisy = partner_scores(world, inviters[owner], candidate) / 0.3
+    noisy = partner_scores(world, inviters[owner], candidate) / p.invite_temperature
     noisy += rng.gumbel(size=owner.shape[0])
     order = np.lexsort((-noisy, owner))
     owner, candidate = owner[order], candidate[order]
@@ -113,7 +120,7 @@ def initiate(world: World, rng: np.random.Generator) -> Outcome:
     """Decide the alliances started this month and their first members.
 
     Invitations go out at once; where two new alliances want the same organisation, the
-    model admits it to the first while it has capacity (in a random order).
+    model admits it to the first while it has free attention (in a random order).
     """
     p = world.params
     outcome = Outcome()
@@ -135,49 +142,79 @@ def initiate(world: World, rng: np.random.Generator) -> Outcome:
 def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
     """One month of forming for alliances ``ids``.
 
-    Members meet: trust moves toward their value similarity (C3). Commitment follows fit
-    with the emerging mission and trust in the others. Small alliances invite more
-    partners (C4). Enough members, trust and consensus: founding (C24). Too long:
+    The mission is negotiated (in a first forming; after a revolutionary renewal the new
+    mission stands). Members meet: trust moves toward likeness and shared sense of
+    mission. Commitment follows each member's fit and trust. Members who do not fit drop
+    out. Alliances short of ``target_size`` invite one more partner. Enough members,
+    trust and consensus: founding, with a governance form chosen. Too long:
     ``formation_failed``.
     """
     p = world.params
+    store = world.alliances
     outcome = Outcome()
     if ids.shape[0] == 0:
         return outcome
     groups = groups_of(world, ids)
     commitment = world.members.commitment[groups.rows]
-    mission = mission_of(world, groups, commitment)
+    mission = store.mission[ids]
+    first = (store.revolutionary_renewals[ids] == 0)[:, None]
+    negotiated = mission + p.negotiation_rate * (
+        negotiated_mission(world, groups, commitment) - mission
+    )
+    mission = np.where(first, negotiated, mission)
     outcome.update("mission", ids, mission)
 
-    left, right = co_member_pairs(groups, rng)
-    alike = similarity(world, groups.org[left], groups.org[right])
-    outcome.trust.append((groups.org[left], groups.org[right], alike))
+    fit = commit.member_fit(world, groups, mission)
+    left, right = co_member_pairs(groups, rng, p.interactions)
+    outcome.trust.append(experience_trust(world, groups, left, right, fit))
     trust, mean_trust = pair_trust(world, groups, left, right)
-
-    fit = fit_with(world, groups, mission)
-    consensus = groups.mean(fit)
     trust_in_others = member_mean(groups, left, trust, default=p.trust_baseline)
-    satisfaction = 0.5 * fit + 0.5 * trust_in_others
-    outcome.commitment.append(
-        (groups.rows, commitment + p.commitment_rate * (satisfaction - commitment))
+    satisfied = (p.weight_fit * fit + p.weight_trust * trust_in_others) / max(
+        p.weight_fit + p.weight_trust, 1e-12
     )
+    outcome.commitment.append((groups.rows, commit.follow(p, commitment, satisfied)))
+
+    # Members who do not fit the emerging mission drop out (C4): the rest can agree.
+    misfit = fit < p.misfit_fit
+    outcome.leave(groups.rows[misfit], "misfit")
+    stays = (~misfit).astype(float)
+    size = groups.sum(stays)
+    consensus = groups.sum(fit * stays) / np.maximum(size, 1.0)
 
     # Alliances still short of members invite one more partner (C4).
-    short = np.flatnonzero(groups.size < p.min_members + EXTRA_MEMBERS)
+    short = np.flatnonzero(size < p.target_size)
     if short.shape[0]:
         pick = groups.start[short] + np.floor(rng.random(short.shape[0]) * groups.size[short])
         inviters = groups.org[pick.astype(np.int64)]
         owner, invitee = invite(world, inviters, 1, world.free(), rng, alliances=ids[short])
         for k, org in zip(owner.tolist(), invitee.tolist(), strict=True):
-            outcome.joins.append((int(ids[short[k]]), np.array([org]), FOUNDER_COMMITMENT))
+            outcome.joins.append((int(ids[short[k]]), np.array([org]), p.founder_commitment))
 
-    age = world.step - world.alliances.phase_since[ids]
+    age = world.step - store.phase_since[ids]
     ready = (
-        (groups.size >= p.min_members)
-        & (np.nan_to_num(mean_trust) >= p.forming_trust_needed)
+        (size >= p.min_members)
+        & (mean_trust >= p.forming_trust_needed)
         & (consensus >= p.forming_consensus_needed)
     )
+    r = np.flatnonzero(ready)
+    if r.shape[0]:
+        # What the founders settle at founding: the governance form (C6, C13), and the
+        # founding covariates analysts compare alliances by.
+        stand = standing(world, groups, left, right, trust, mean_trust, fit)
+        outcome.governance.append((ids[r], stand.best(p)[r]))
+        outcome.update("lead", ids[r], stand.lead[r])
+        never = r[~store.founded[ids[r]]]
+        values = world.population.values[groups.org]
+        outcome.update("founding_size", ids[never], size[never].astype(np.int64))
+        outcome.update("founding_value_spread", ids[never], groups.spread(values)[never])
+        outcome.update(
+            "founding_complementarity", ids[never], complementarity_of(world, groups)[never]
+        )
+        outcome.update("founding_trust", ids[never], mean_trust[never])
     outcome.move(ids[ready], FOUNDING, "founded")
     failed = ~ready & (age >= p.max_forming_steps)
-    outcome.move(ids[failed], DISSOLVED, "formation_failed")
+    # A new forming after a revolutionary renewal that fails is a renewal that failed.
+    renewal = store.revolutionary_renewals[ids] > 0
+    outcome.move(ids[failed & ~renewal], DISSOLVED, "formation_failed")
+    outcome.move(ids[failed & renewal], DISSOLVED, "transformation_failed")
     return outcome

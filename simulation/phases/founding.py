@@ -1,68 +1,56 @@
 """Founding: arrangements, governance and a common identity are built.
 
 Claims: C9 (arrangements settle each partner's position and contribution), C10 (how
-returns are shared: an unfair arrangement erodes trust and can break the cooperation),
-C11 (knowledge exchange builds a common identity: cohesion), C12 (growth brings
-organisational choices: mutual trust is harder to build in larger groups), C13
-(governance takes shape; past a size threshold a professional team runs operations,
-a network administrative organisation in Provan & Kenis' terms), C24 (a careful founding
-process builds cohesion more slowly but more deeply), C27 (foresight may begin at the end
-of founding).
+returns are shared: an unfair arrangement erodes trust, and a trust collapse ends the
+alliance), C11 (knowledge exchange builds a common identity: cohesion), C12 (growth
+brings organisational choices: arrangements take longer in larger groups), C13
+(governance takes shape: the form chosen when the alliance was founded sets how far its
+coordination reaches; see ``simulation/behaviour/governance.py``), C27 (foresight may
+begin in the last part of founding). The mission stays as negotiated.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from simulation.behaviour import commitment as commit
+from simulation.behaviour import governance, production
 from simulation.phases.common import (
-    Groups,
     Outcome,
     co_member_pairs,
-    fit_with,
+    experience_trust,
     groups_of,
     member_mean,
-    mission_of,
+    newcomers,
     pair_trust,
-    recruit,
-    similarity,
+    standing,
 )
 from simulation.state import DISSOLVED, EVOLVING, World
 
-#: Size of a group that governs itself without friction (shared governance).
-SMALL_GROUP = 4
-#: How strongly a member feels short-changed per unit of excess contribution (C10).
-UNFAIRNESS_SENSITIVITY = 3.0
-#: Base rate at which knowledge exchange builds cohesion (C11).
-EXCHANGE_RATE = 0.05
 
+def arrangement_speed(world: World, size: np.ndarray, form: np.ndarray) -> np.ndarray:
+    """Per group: progress in building arrangements per month at full trust (C12, C13).
 
-def unfairness(world: World, groups: Groups) -> np.ndarray:
-    """Per row: how much more a member contributes than it gets back, in [0, 1] (C10).
-
-    Contribution is the member's capability. Under an ``equal`` arrangement every member
-    gets the same share, so strong contributors are short-changed; ``proportional``
-    returns match contributions.
-    """
-    contribution = world.population.capabilities[groups.org].mean(axis=1)
-    share = contribution / np.maximum(groups.sum(contribution)[groups.group], 1e-9)
-    if world.params.arrangement == "proportional":
-        return np.zeros(groups.rows.shape[0])
-    equal = 1.0 / np.maximum(groups.size[groups.group], 1)
-    excess = (share - equal) * groups.size[groups.group]  # relative to an average member
-    return np.clip(UNFAIRNESS_SENSITIVITY * excess, 0.0, 1.0)
-
-
-def governance_speed(world: World, groups: Groups, team: np.ndarray) -> np.ndarray:
-    """Per group: governance progress per month at full trust (C12, C13, C24).
-
-    Slower in larger groups unless a professional team runs operations; slower under a
-    proportional arrangement (more to negotiate) and under more care.
+    Slower in groups larger than ``crowding_size``, the more so the shorter the span of
+    the governance form; slower under a proportional arrangement (more to negotiate).
     """
     p = world.params
-    span = np.where(team, 3.0 * p.team_threshold, float(p.team_threshold))
-    crowding = 1.0 + np.maximum(groups.size - SMALL_GROUP, 0) / span
-    negotiation = 0.8 if p.arrangement == "proportional" else 1.0
-    return p.governance_rate * negotiation * (1.0 - 0.4 * p.forming_care) / crowding
+    crowding = 1.0 + np.maximum(size - p.crowding_size, 0) / governance.span(p, form)
+    negotiation = 1.0 - p.proportional_slowdown * (p.arrangement == "proportional")
+    return p.governance_rate * negotiation / crowding
+
+
+def anticipated_need(world: World) -> np.ndarray:
+    """Where the need will be ``foresight_horizon`` months on if it keeps moving (C27)."""
+    env = world.environment
+    return np.clip(env.need + world.params.foresight_horizon * env.velocity, 0.0, 1.0)
+
+
+def look_ahead(world: World, mission: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """Missions moved toward the anticipated need where ``active`` (C27)."""
+    p = world.params
+    step = p.foresight * p.foresight_rate * (anticipated_need(world) - mission)
+    return np.where(np.asarray(active)[:, None], mission + step, mission)
 
 
 def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
@@ -74,40 +62,40 @@ def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
         return outcome
     groups = groups_of(world, ids)
     commitment = world.members.commitment[groups.rows]
+    form = np.maximum(store.governance[ids], 0)
 
-    team = store.team[ids] | (groups.size >= p.team_threshold)
-    outcome.update("team", ids, team)
-
-    unfair = unfairness(world, groups)
-    left, right = co_member_pairs(groups, rng)
-    alike = similarity(world, groups.org[left], groups.org[right])
-    outcome.trust.append((groups.org[left], groups.org[right], np.clip(alike - unfair[left], 0, 1)))
+    unfair = production.unfairness(world, groups, form)
+    left, right = co_member_pairs(groups, rng, p.interactions)
+    outcome.trust.append(experience_trust(world, groups, left, right, 1.0 - unfair))
     trust, mean_trust = pair_trust(world, groups, left, right)
-    mean_trust = np.nan_to_num(mean_trust, nan=p.trust_baseline)
 
-    governance = store.governance[ids] + governance_speed(world, groups, team) * mean_trust
+    arrangements = store.arrangements[ids] + arrangement_speed(world, groups.size, form) * (
+        mean_trust
+    )
     cohesion = store.cohesion[ids]
-    cohesion = cohesion + EXCHANGE_RATE * (1.0 + p.forming_care) * mean_trust * (1.0 - cohesion)
-    outcome.update("governance", ids, np.minimum(governance, 1.0))
+    cohesion = cohesion + p.exchange_rate * mean_trust * (1.0 - cohesion)
+    outcome.update("arrangements", ids, np.minimum(arrangements, 1.0))
     outcome.update("cohesion", ids, cohesion)
 
-    mission = mission_of(world, groups, commitment)
-    late = governance > 0.7  # foresight can begin in the last part of founding (C27)
-    need = world.environment.need
-    mission = np.where(late[:, None], mission + 0.05 * p.foresight * (need - mission), mission)
+    mission = look_ahead(world, store.mission[ids], arrangements > p.foresight_start)
     outcome.update("mission", ids, mission)
 
-    fit = fit_with(world, groups, mission)
+    fit = commit.member_fit(world, groups, mission)
     trust_in_others = member_mean(groups, left, trust, default=p.trust_baseline)
-    satisfaction = 0.4 * fit + 0.4 * trust_in_others + 0.2 * (1.0 - unfair)
-    outcome.commitment.append(
-        (groups.rows, commitment + p.commitment_rate * (satisfaction - commitment))
+    w_fit, w_trust, w_fair = p.weight_fit, p.weight_trust, p.weight_fairness
+    satisfied = (w_fit * fit + w_trust * trust_in_others + w_fair * (1.0 - unfair)) / max(
+        w_fit + w_trust + w_fair, 1e-12
     )
-
-    open_ids = np.flatnonzero(store.open[ids])
-    outcome.joins.extend(recruit(world, ids[open_ids], mission[open_ids], rng))
+    outcome.commitment.append((groups.rows, commit.follow(p, commitment, satisfied)))
+    outcome.joins.extend(newcomers(world, ids, mission, rng))
 
     conflict = mean_trust < p.conflict_trust
     outcome.move(ids[conflict], DISSOLVED, "founding_conflict")
-    outcome.move(ids[~conflict & (governance >= 1.0)], EVOLVING, "governance_complete")
+    done = np.flatnonzero(~conflict & (arrangements >= 1.0))
+    if done.shape[0]:
+        # With the arrangements in place the members settle the form for the work ahead.
+        stand = standing(world, groups, left, right, trust, mean_trust, fit)
+        outcome.governance.append((ids[done], stand.best(p)[done]))
+        outcome.update("lead", ids[done], stand.lead[done])
+    outcome.move(ids[done], EVOLVING, "governance_complete")
     return outcome

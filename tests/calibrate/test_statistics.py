@@ -14,7 +14,7 @@ def results():
 
 
 def test_durations_are_from_founding(results):
-    founded = statistics.founded_alliances(results.alliances, results.events, warmup=0)
+    founded = statistics.founded_alliances(results.alliances, warmup=0)
     alliances = results.alliances
     if "founded_at" in alliances.columns:  # Model 2: the table measures from founding
         expected = alliances[alliances.founded_at.notna()].duration.to_numpy(dtype=float)
@@ -33,14 +33,14 @@ def test_durations_are_from_founding(results):
 
 
 def test_warmup_keeps_alliances_born_after_it(results):
-    everything = statistics.founded_alliances(results.alliances, results.events, warmup=0)
-    later = statistics.founded_alliances(results.alliances, results.events, warmup=36)
-    born = results.alliances[results.alliances.founded].born
+    everything = statistics.founded_alliances(results.alliances, warmup=0)
+    later = statistics.founded_alliances(results.alliances, warmup=36)
+    born = results.alliances[results.alliances.founded_at.notna()].born
     assert len(later) == int((born >= 36).sum()) < len(everything)
 
 
 def test_outcomes_follow_the_causes(results):
-    founded = statistics.founded_alliances(results.alliances, results.events)
+    founded = statistics.founded_alliances(results.alliances)
     ended = founded[founded.event_observed]
     assert ended.end_outcome.isin(["success", "intermediate", "failure"]).all()
     assert founded[~founded.event_observed].end_outcome.isna().all()

@@ -1,0 +1,119 @@
+"""What an alliance produces each month, and what each member gets back (C3, C16, C18).
+
+Results come from the capabilities the members actually bring (capability times the
+share of it their attention allows), combined as the task needs them: a share
+``complementarity`` of the work needs the best member on each capability (so different
+partners complement each other), the rest is the members' capabilities added up. An
+administrative organisation brings network-level competences on every capability. To
+that add the mission's relevance to the need, cohesion and coordination; subtract the
+governance overhead and what foresight costs; add noise.
+
+What a member gets back depends on the arrangement (C10): under ``equal`` every member
+gets the alliance's results; under ``proportional`` in proportion to what it brings.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from simulation.behaviour import attention, governance
+from simulation.population import distance
+
+if TYPE_CHECKING:
+    from simulation.groups import Groups
+    from simulation.state import World
+
+
+def relevance(world: World, mission: np.ndarray) -> np.ndarray:
+    """Alignment of missions with the societal need, in [0, 1] (C7)."""
+    far = distance(mission, world.environment.need)
+    return np.clip(1.0 - far / world.params.relevance_scale, 0.0, 1.0)
+
+
+def brought(world: World, groups: Groups) -> np.ndarray:
+    """Per row and capability: what each member brings, given the attention it gives."""
+    strength = attention.strength(world.params, world.engagement[groups.rows])
+    return world.population.capabilities[groups.org] * strength[:, None]
+
+
+def capability_output(world: World, groups: Groups, form: np.ndarray) -> np.ndarray:
+    """Per group: the members' capabilities combined as the task needs them, in [0, 1]."""
+    p = world.params
+    caps = brought(world, groups)
+    added = groups.mean(caps.mean(axis=1))
+    combined = np.maximum(groups.max(caps), governance.competence(p, form)[:, None])
+    return (1.0 - p.complementarity) * added + p.complementarity * combined.mean(axis=1)
+
+
+def competence_gain(world: World, groups: Groups) -> np.ndarray:
+    """Per group: what network-level competences would add to the combined capabilities."""
+    p = world.params
+    combined = groups.max(brought(world, groups))
+    lifted = np.maximum(combined, p.nao_competence)
+    return p.complementarity * (lifted - combined).mean(axis=1)
+
+
+def complementarity_of(world: World, groups: Groups) -> np.ndarray:
+    """Per group: capabilities covered together beyond what an average member brings alone.
+
+    A covariate for analysts (``founding_complementarity``), in [0, 1].
+    """
+    caps = world.population.capabilities[groups.org]
+    best = groups.max(caps).mean(axis=1)
+    return np.clip(best - groups.mean(caps.mean(axis=1)), 0.0, 1.0)
+
+
+def results(
+    world: World,
+    groups: Groups,
+    mission: np.ndarray,
+    form: np.ndarray,
+    coordination: np.ndarray,
+    rng: np.random.Generator,
+    distraction: float = 0.0,
+) -> np.ndarray:
+    """Results per group this month (C16), reduced by ``distraction`` in a crisis (C21)."""
+    p = world.params
+    store = world.alliances
+    produced = (
+        p.results_base
+        + p.weight_capability * capability_output(world, groups, form)
+        + p.weight_relevance * relevance(world, mission)
+        + p.weight_cohesion * store.cohesion[groups.ids]
+        + p.weight_coordination * coordination
+        - governance.overhead(p, form)
+        - p.foresight_cost * p.foresight
+    )
+    noise = p.results_noise * rng.standard_normal(groups.ids.shape[0])
+    return (produced + noise) * (1.0 - distraction)
+
+
+def returns(world: World, groups: Groups, produced: np.ndarray) -> np.ndarray:
+    """Per row: what each member gets back this month (C10)."""
+    if world.params.arrangement == "equal":
+        return produced[groups.group]
+    contribution = brought(world, groups).mean(axis=1)
+    mean = groups.mean(contribution)
+    return produced[groups.group] * contribution / np.maximum(mean[groups.group], 1e-9)
+
+
+def unfairness(world: World, groups: Groups, form: np.ndarray) -> np.ndarray:
+    """Per row: how short-changed a member feels, in [0, 1] (C9, C10).
+
+    Under an ``equal`` arrangement members who bring more than the average feel it in
+    proportion to the excess; under a lead organisation the others feel their dependence
+    on the lead (``lead_dominance``).
+    """
+    p = world.params
+    felt = np.zeros(groups.rows.shape[0])
+    if p.arrangement == "equal":
+        contribution = world.population.capabilities[groups.org].mean(axis=1)
+        mean = groups.mean(contribution)
+        excess = contribution / np.maximum(mean[groups.group], 1e-9) - 1.0
+        felt = np.clip(p.unfairness_sensitivity * excess, 0.0, 1.0)
+    led = (form[groups.group] == governance.LEAD) & (
+        groups.org != world.alliances.lead[groups.ids][groups.group]
+    )
+    return np.clip(felt + p.lead_dominance * led, 0.0, 1.0)

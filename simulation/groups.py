@@ -1,0 +1,77 @@
+"""Members gathered by alliance: the rows of a set of alliances, sorted, with reductions.
+
+Every phase and mechanism works on ``Groups``: the active members of some alliances as
+aligned per-row arrays, with per-group sums, means and maxima computed by ``bincount``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from simulation.state import World
+
+
+@dataclass
+class Groups:
+    """The active members of a set of alliances, as rows sorted by alliance.
+
+    ``ids[g]`` is the alliance of group ``g``; per-row arrays (``rows``, ``org``,
+    ``group``) are aligned; ``start`` and ``size`` locate each group's rows.
+    """
+
+    ids: np.ndarray
+    rows: np.ndarray
+    org: np.ndarray
+    group: np.ndarray
+    start: np.ndarray
+    size: np.ndarray
+
+    def sum(self, per_row: np.ndarray) -> np.ndarray:
+        """Per-group sum of a per-row quantity."""
+        return np.bincount(self.group, weights=per_row, minlength=self.ids.shape[0])
+
+    def mean(self, per_row: np.ndarray) -> np.ndarray:
+        """Per-group mean of a per-row quantity (NaN for empty groups)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return self.sum(per_row) / self.size
+
+    def max(self, per_row: np.ndarray) -> np.ndarray:
+        """Per-group maximum of a per-row quantity (0 for empty groups).
+
+        ``per_row`` may be 2-d (rows x columns): then the maximum is per group and column.
+        """
+        out = np.zeros((self.ids.shape[0], *per_row.shape[1:]))
+        np.maximum.at(out, self.group, per_row)
+        return out
+
+    def argmax(self, per_row: np.ndarray) -> np.ndarray:
+        """Per group: the row position (in these groups) of the largest ``per_row``."""
+        order = np.lexsort((-per_row, self.group))
+        first = order[self.start]
+        return np.where(self.size > 0, first, -1)
+
+    def spread(self, per_row: np.ndarray) -> np.ndarray:
+        """Per group: root mean square distance of per-row points from the group mean."""
+        centre = np.column_stack([self.mean(per_row[:, d]) for d in range(per_row.shape[1])])
+        far = ((per_row - centre[self.group]) ** 2).sum(axis=1) / per_row.shape[1]
+        return np.sqrt(self.mean(far))
+
+
+def groups_of(world: World, ids: np.ndarray) -> Groups:
+    """Gather the active members of alliances ``ids``."""
+    ids = np.asarray(ids, dtype=np.int64)
+    members = world.members
+    position = np.full(world.alliances.count, -1, dtype=np.int64)
+    position[ids] = np.arange(ids.shape[0])
+    rows = members.active_rows()
+    rows = rows[position[members.alliance[rows]] >= 0]
+    group = position[members.alliance[rows]]
+    order = np.argsort(group, kind="stable")
+    rows, group = rows[order], group[order]
+    size = np.bincount(group, minlength=ids.shape[0])
+    start = np.concatenate([[0], np.cumsum(size)[:-1]]).astype(np.int64)
+    return Groups(ids, rows, members.org[rows], group, start, size)
