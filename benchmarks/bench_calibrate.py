@@ -14,6 +14,8 @@ Run: ``nice -n 10 .venv/bin/python benchmarks/bench_calibrate.py [--quick] [--wo
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -23,6 +25,13 @@ from simulation.calibrate.engine import ProgressFactory, Runner, read_posterior
 
 TARGETS = Path(__file__).resolve().parent.parent / "experiments" / "targets" / "literature.toml"
 GOAL_MINUTES = 30.0
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def main() -> int:
@@ -38,19 +47,21 @@ def main() -> int:
     targets = load_targets(TARGETS).with_options(population=population, generations=generations)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "calibration"
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), cpu_seconds()
         run_calibration(targets, out, workers=args.workers, report=False, progress=True)
         sampling = time.perf_counter() - start
+        sampling_cpu = cpu_seconds() - cpu  # the pool has closed: its workers are counted
         posterior = read_posterior(targets, out)
         from simulation.calibrate.outputs import write_outputs
 
         runner = Runner("local", args.workers)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), cpu_seconds()
         try:
             write_outputs(posterior, runner, ProgressFactory(True))
         finally:
             runner.close()
         reporting = time.perf_counter() - start
+        reporting_cpu = cpu_seconds() - cpu
     eps = posterior.epsilons
     runs = int(eps["evaluations"].sum()) * targets.replications
     prior_sample = population * targets.replications
@@ -75,11 +86,12 @@ def main() -> int:
         while len(rates) < 6:
             rates.append(rates[-1] * (rates[-1] / rates[-2] if len(rates) > 1 else 0.7))
         full_runs = 200 * (1 + sum(1 / max(r, 1e-3) for r in rates[:6])) * targets.replications
-        estimate = full_runs * per_run / 60 + reporting / 60
+        cpu_per_run = sampling_cpu / (runs + prior_sample)
+        estimate = (full_runs * cpu_per_run + reporting_cpu) / args.workers / 60
         print(
             f"EXTRAPOLATED to population 200 x 6 generations: about {full_runs:.0f} model "
-            f"runs, {estimate:.0f} min (from this smaller run's time per model run and "
-            "acceptance rates; not measured)"
+            f"runs, about {estimate:.0f} min on {args.workers} free cores (CPU per model run "
+            "and acceptance rates of this smaller run; not measured)"
         )
     return 0
 
