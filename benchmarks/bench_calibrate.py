@@ -76,6 +76,14 @@ def main() -> int:
         f"report (posterior predictive, seven patterns x {targets.draws} draws): "
         f"{reporting / 60:.1f} min"
     )
+    load = os.getloadavg()[0]
+    print(
+        f"CPU: {sampling_cpu / 60:.1f} min sampling "
+        f"({sampling_cpu / (runs + prior_sample):.3f} s per model run), "
+        f"{reporting_cpu / 60:.1f} min report; load average {load:.1f}; on {args.workers} "
+        f"free cores the wall time would be about "
+        f"{(sampling_cpu + reporting_cpu) / args.workers / 60:.1f} min"
+    )
     total = (sampling + reporting) / 60
     print(
         f"total: {total:.1f} min (goal for population 200 x 6 generations: {GOAL_MINUTES:.0f} min)"
