@@ -330,27 +330,39 @@ def _markdown(frame: pd.DataFrame, floats: int) -> str:
     return "\n".join(out)
 
 
+def _bins(prior, count: int = 21) -> np.ndarray:
+    if prior.distribution == "loguniform":
+        return np.geomspace(prior.low, prior.high, count)
+    return np.linspace(prior.low, prior.high, count)
+
+
+def _axis(ax, prior, which: str = "x") -> None:
+    """The prior's range on an axis, logarithmic for a loguniform prior."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    axis = ax.xaxis if which == "x" else ax.yaxis
+    if prior.distribution == "loguniform":
+        (ax.set_xscale if which == "x" else ax.set_yscale)("log")
+        axis.set_major_locator(LogLocator(base=10, subs=(1.0, 3.0)))
+        axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        axis.set_minor_formatter(NullFormatter())
+    (ax.set_xlim if which == "x" else ax.set_ylim)(prior.low, prior.high)
+
+
 def _marginals(posterior: Posterior, plt):
     t = posterior.targets
     s = posterior.samples
     n = len(t.priors)
-    fig, axes = plt.subplots(1, n, figsize=(3.2 * n, 2.8), squeeze=False)
+    fig, axes = plt.subplots(1, n, figsize=(3.2 * n, 2.8), squeeze=False, layout="constrained")
     median = posterior.quantile(0.5)
     for ax, prior in zip(axes[0], t.priors, strict=True):
-        bins = (
-            np.geomspace(prior.low, prior.high, 21)
-            if prior.distribution == "loguniform"
-            else np.linspace(prior.low, prior.high, 21)
-        )
-        ax.hist(s[prior.name], bins=bins, weights=s["weight"], density=True, color="#4C72B0")
+        ax.hist(s[prior.name], bins=_bins(prior), weights=s["weight"], color="#4C72B0")
         ax.axvline(median[prior.name], color="black", linestyle="--", linewidth=1)
-        if prior.distribution == "loguniform":
-            ax.set_xscale("log")
-        ax.set_xlim(prior.low, prior.high)
+        _axis(ax, prior)
         ax.set_xlabel(prior.name)
         ax.set_yticks([])
-    axes[0][0].set_ylabel("posterior density")
-    fig.suptitle("Marginal posteriors (prior range on the axis; dashed: median)", fontsize=9)
+    axes[0][0].set_ylabel("posterior weight")
+    fig.suptitle("Marginal posteriors (the prior's range on the axis; dashed: median)", fontsize=9)
     return fig
 
 
@@ -360,32 +372,32 @@ def _pairwise(posterior: Posterior, plt):
         return None
     s = posterior.samples
     n = len(t.priors)
-    fig, axes = plt.subplots(n, n, figsize=(2.4 * n, 2.4 * n), squeeze=False)
+    fig, axes = plt.subplots(n, n, figsize=(2.4 * n, 2.4 * n), squeeze=False, layout="constrained")
     sizes = 6 + 60 * s["weight"] / s["weight"].max()
     for i, py in enumerate(t.priors):
         for j, px in enumerate(t.priors):
             ax = axes[i][j]
-            if i == j:
-                ax.hist(s[px.name], bins=15, weights=s["weight"], color="#4C72B0")
-                ax.set_yticks([])
-            elif i > j:
-                ax.scatter(s[px.name], s[py.name], s=sizes, alpha=0.5, color="#4C72B0")
-                ax.set_ylim(py.low, py.high)
-            else:
+            if i < j:
                 ax.axis("off")
                 continue
-            ax.set_xlim(px.low, px.high)
+            if i == j:
+                ax.hist(s[px.name], bins=_bins(px, 16), weights=s["weight"], color="#4C72B0")
+                ax.set_yticks([])
+            else:
+                ax.scatter(s[px.name], s[py.name], s=sizes, alpha=0.5, color="#4C72B0")
+                _axis(ax, py, "y")
+            _axis(ax, px)
             if i == n - 1:
                 ax.set_xlabel(px.name, fontsize=8)
             if j == 0 and i > 0:
                 ax.set_ylabel(py.name, fontsize=8)
-    fig.suptitle("Pairwise posterior (last generation; size: weight)", fontsize=9)
+    fig.suptitle("Pairwise posterior (last generation; marker size: weight)", fontsize=9)
     return fig
 
 
 def _thresholds(posterior: Posterior, plt):
     eps = posterior.epsilons
-    fig, ax = plt.subplots(figsize=(4.5, 2.8))
+    fig, ax = plt.subplots(figsize=(4.5, 2.8), layout="constrained")
     ax.plot(eps["generation"] + 1, eps["epsilon"], marker="o", color="#4C72B0")
     ax.set_xlabel("generation")
     ax.set_ylabel("acceptance threshold (tolerances)")
@@ -398,7 +410,7 @@ def _thresholds(posterior: Posterior, plt):
 def _fit_figure(posterior: Posterior, predictive: pd.DataFrame, plt):
     fit = fit_table(posterior, predictive)
     n = len(fit)
-    fig, axes = plt.subplots(1, n, figsize=(2.4 * n, 2.8), squeeze=False)
+    fig, axes = plt.subplots(1, n, figsize=(2.6 * n, 3.0), squeeze=False, layout="constrained")
     for ax, (_, row) in zip(axes[0], fit.iterrows(), strict=True):
         ax.axhspan(row.target - row.tolerance, row.target + row.tolerance, color="#DDDDDD")
         ax.axhline(row.target, color="black", linewidth=1)
