@@ -31,13 +31,24 @@ class Groups:
     size: np.ndarray
 
     def sum(self, per_row: np.ndarray) -> np.ndarray:
-        """Per-group sum of a per-row quantity."""
-        return np.bincount(self.group, weights=per_row, minlength=self.ids.shape[0])
+        """Per-group sum of a per-row quantity (rows x columns gives groups x columns)."""
+        if per_row.ndim == 1:
+            return np.bincount(self.group, weights=per_row, minlength=self.ids.shape[0])
+        out = np.zeros((self.ids.shape[0], *per_row.shape[1:]))
+        filled = self.size > 0
+        if filled.any():
+            out[filled] = np.add.reduceat(per_row, self.start[filled], axis=0)
+        return out
+
+    def centre(self, points: np.ndarray, weight: np.ndarray) -> np.ndarray:
+        """Per group: the ``weight``-weighted mean of per-row ``points`` (rows x dims)."""
+        total = np.maximum(self.sum(weight), 1e-12)
+        return self.sum(points * weight[:, None]) / total[:, None]
 
     def mean(self, per_row: np.ndarray) -> np.ndarray:
         """Per-group mean of a per-row quantity (NaN for empty groups)."""
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return self.sum(per_row) / self.size
+        total = self.sum(per_row)
+        return np.divide(total, self.size, out=np.full_like(total, np.nan), where=self.size > 0)
 
     def max(self, per_row: np.ndarray) -> np.ndarray:
         """Per-group maximum of a per-row quantity (0 for empty groups).
@@ -45,18 +56,31 @@ class Groups:
         ``per_row`` may be 2-d (rows x columns): then the maximum is per group and column.
         """
         out = np.zeros((self.ids.shape[0], *per_row.shape[1:]))
-        np.maximum.at(out, self.group, per_row)
+        filled = self.size > 0
+        if filled.any():
+            # Rows are sorted by group, so each group is one contiguous segment.
+            out[filled] = np.maximum.reduceat(per_row, self.start[filled], axis=0)
         return out
 
     def argmax(self, per_row: np.ndarray) -> np.ndarray:
-        """Per group: the row position (in these groups) of the largest ``per_row``."""
-        order = np.lexsort((-per_row, self.group))
-        first = order[self.start]
-        return np.where(self.size > 0, first, -1)
+        """Per group: the row position (in these groups) of the largest ``per_row``.
+
+        Ties go to the first such row; -1 for empty groups.
+        """
+        out = np.full(self.ids.shape[0], -1, dtype=np.int64)
+        filled = self.size > 0
+        if not filled.any():
+            return out
+        top = np.full(self.ids.shape[0], -np.inf)
+        top[filled] = np.maximum.reduceat(per_row, self.start[filled])
+        at_top = np.flatnonzero(per_row >= top[self.group])
+        first = np.searchsorted(self.group[at_top], np.flatnonzero(filled))
+        out[filled] = at_top[first]
+        return out
 
     def spread(self, per_row: np.ndarray) -> np.ndarray:
         """Per group: root mean square distance of per-row points from the group mean."""
-        centre = np.column_stack([self.mean(per_row[:, d]) for d in range(per_row.shape[1])])
+        centre = self.centre(per_row, np.ones(per_row.shape[0]))
         far = ((per_row - centre[self.group]) ** 2).sum(axis=1) / per_row.shape[1]
         return np.sqrt(self.mean(far))
 

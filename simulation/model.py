@@ -24,7 +24,7 @@ from simulation.environment import Environment
 from simulation.params import Params
 from simulation.phases import evolving, forming, founding, transforming
 from simulation.phases.common import Outcome, groups_of
-from simulation.population import make_population
+from simulation.population import make_population, unit
 from simulation.records import EventLog, Series, alliance_table, membership_table
 from simulation.state import (
     ALLOWED,
@@ -86,9 +86,7 @@ class AllianceModel(mesa.Model):
         population = make_population(params, rng)
         trust = TrustStore(population.n, params.trust_baseline)
         ties = population.ties.tocoo()
-        initial = np.clip(
-            rng.normal(params.prior_trust, params.prior_trust_spread, ties.row.shape[0]), 0.0, 1.0
-        )
+        initial = unit(rng.normal(params.prior_trust, params.prior_trust_spread, ties.row.shape[0]))
         trust.ensure(ties.row, ties.col, initial)
         anchor = population.values[rng.integers(population.n)]
         self.world = World(
@@ -115,6 +113,7 @@ class AllianceModel(mesa.Model):
         world, rng = self.world, self.rng
         world.step = self.steps
         world.environment.advance(self.steps, rng)
+        attention.shift_outside_options(world, rng)
         world.refresh()
         store = world.alliances
         self._start_phase = store.phase[: store.count].copy()
@@ -162,7 +161,7 @@ class AllianceModel(mesa.Model):
             world.trust.move_toward(slots, target, self.params.trust_gain, self.params.trust_loss)
             self._touched.append(slots)
         for rows, values in outcome.commitment:
-            members.commitment[rows] = np.clip(values, 0.0, 1.0)
+            members.commitment[rows] = unit(values)
         for rows, values in outcome.returns:
             members.returns[rows] = values
         for alliance, orgs, commitment in outcome.joins:
@@ -177,7 +176,8 @@ class AllianceModel(mesa.Model):
             world.refresh()  # transitions read the sizes
         for alliance, to_phase, cause in outcome.transitions:
             self.transition(alliance, to_phase, cause)
-        world.refresh()
+        if any(t[1] == DISSOLVED for t in outcome.transitions) or outcome.new_alliances:
+            world.refresh()
         if outcome.joins or outcome.mergers:
             store = world.alliances
             np.maximum(

@@ -247,6 +247,25 @@ class Params:
         "attention",
         "C16",
     )
+    outside_drift: float = _p(
+        0.06,
+        0.0,
+        1.0,
+        "share per month",
+        "Monthly change in an organisation's outside option, as a share of the mean (its "
+        "opportunities elsewhere come and go).",
+        "attention",
+        "C16",
+    )
+    outside_reversion: float = _p(
+        0.03,
+        0.0,
+        1.0,
+        "per month",
+        "Rate at which an organisation's outside option returns to its usual level.",
+        "attention",
+        "C16",
+    )
     outside_option: float = _p(
         0.52,
         0.0,
@@ -272,7 +291,7 @@ class Params:
         "C20",
     )
     need_drift: float = _p(
-        0.003,
+        0.006,
         0.0,
         0.2,
         "per month",
@@ -931,7 +950,7 @@ class Params:
         "C21",
     )
     stagnation_tolerance: float = _p(
-        0.02,
+        0.03,
         0.0,
         1.0,
         "results",
@@ -939,7 +958,8 @@ class Params:
         "evolving",
         "C21",
     )
-    transform_hazard: float = _p(0.12,
+    transform_hazard: float = _p(
+        0.12,
         0.0,
         1.0,
         "per month",
@@ -1027,7 +1047,7 @@ class Params:
         1.5, 1.0, 10.0, "ratio", "A new goal is this much larger than the last.", "evolving", "C14"
     )
     completion_relevance: float = _p(
-        0.5,
+        0.45,
         0.0,
         1.0,
         "relevance",
@@ -1115,7 +1135,8 @@ class Params:
         "transforming",
         "C22",
     )
-    leader_vision: float = _p(0.8,
+    leader_vision: float = _p(
+        0.8,
         0.0,
         1.0,
         "share",
@@ -1123,7 +1144,8 @@ class Params:
         "transforming",
         "C22",
     )
-    collective_vision: float = _p(0.5,
+    collective_vision: float = _p(
+        0.5,
         0.0,
         1.0,
         "share",
@@ -1131,7 +1153,8 @@ class Params:
         "transforming",
         "C22",
     )
-    deliberation_steps: int = _p(3,
+    deliberation_steps: int = _p(
+        3,
         0,
         600,
         "months",
@@ -1157,7 +1180,8 @@ class Params:
         "transforming",
         "C26",
     )
-    follow_fit: float = _p(0.3,
+    follow_fit: float = _p(
+        0.3,
         0.0,
         1.0,
         "fit",
@@ -1205,7 +1229,8 @@ class Params:
         "transforming",
         "C21",
     )
-    wind_down_patience: int = _p(9,
+    wind_down_patience: int = _p(
+        9,
         0,
         600,
         "months",
@@ -1214,7 +1239,7 @@ class Params:
         "C21",
     )
     wind_down_trust: float = _p(
-        0.45,
+        0.38,
         0.0,
         1.0,
         "trust",

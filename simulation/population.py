@@ -30,9 +30,19 @@ class Population:
     leadership: np.ndarray  # (N,) visionary leadership capacity (C22)
     openness: np.ndarray  # (N,) willingness to work with strangers (C4)
     attention: np.ndarray  # (N,) attention budget at full slack
-    outside: np.ndarray  # (N,) what a unit of attention earns outside the alliances
+    outside: np.ndarray  # (N,) what a unit of attention earns outside the alliances now
+    usual_outside: np.ndarray  # (N,) its usual level, which ``outside`` returns to
     ties: sparse.csr_matrix  # (N, N) symmetric prior acquaintance network
     degree: np.ndarray  # (N,) number of prior ties
+
+    @property
+    def contribution(self) -> np.ndarray:
+        """(N,) what each organisation brings on average over capabilities (cached)."""
+        cached = self.__dict__.get("_contribution")
+        if cached is None or cached.shape[0] != self.capabilities.shape[0]:
+            cached = self.capabilities.mean(axis=1)
+            self.__dict__["_contribution"] = cached
+        return cached
 
     @property
     def n(self) -> int:
@@ -94,6 +104,8 @@ def make_population(params: Params, rng: np.random.Generator) -> Population:
     capabilities = _beta_with_mean(rng, params.other_capability, (n, dims), k)
     capabilities[np.arange(n), specialty] = _beta_with_mean(rng, params.specialty_level, n, k)
 
+    offset = params.outside_spread * (2.0 * rng.random(n) - 1.0)
+    usual = params.outside_option * (1.0 + offset)
     mean_degree = params.max_acquaintances * params.tie_density
     ties = prior_ties(community, mean_degree, params.tie_homophily, rng)
     return Population(
@@ -107,7 +119,8 @@ def make_population(params: Params, rng: np.random.Generator) -> Population:
         # Budgets vary around the mean by up to attention_spread either way.
         attention=params.attention_budget
         * (1.0 + params.attention_spread * (2.0 * _beta_with_mean(rng, 0.5, n, k) - 1.0)),
-        outside=params.outside_option * (1.0 + params.outside_spread * (2.0 * rng.random(n) - 1.0)),
+        outside=usual.copy(),
+        usual_outside=usual,
         ties=ties,
         degree=np.asarray(ties.sum(axis=1)).ravel().astype(np.int64),
     )
@@ -116,3 +129,8 @@ def make_population(params: Params, rng: np.random.Generator) -> Population:
 def distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Euclidean distance in value space, scaled to [0, 1] by the space's diagonal."""
     return np.sqrt(((a - b) ** 2).sum(axis=-1) / a.shape[-1])
+
+
+def unit(x: np.ndarray) -> np.ndarray:
+    """``x`` clipped to [0, 1] (cheaper than ``np.clip`` on the small arrays of a step)."""
+    return np.minimum(np.maximum(x, 0.0), 1.0)

@@ -176,14 +176,13 @@ def results_from_model(model: Any, scenario: str = "custom") -> Results:
     row |= params.to_dict()
     row |= run_summary(tables["alliances"], params.steps, params.warmup, tables["events"])
     row |= {"package_version": prov["package_version"], "git_commit": prov["git_commit"]}
-    runs = pd.DataFrame([row]).astype(
+    text = {"run_id", "scenario", "git_commit", "package_version", "pressure_schedule"}
+    text.add("arrangement")
+    # Built column by column: a one-row frame of ~170 columns is slow to build otherwise.
+    runs = pd.DataFrame(
         {
-            "run_id": "string",
-            "scenario": "string",
-            "git_commit": "string",
-            "package_version": "string",
-            "pressure_schedule": "string",
-            "arrangement": "string",
+            name: pd.array([value], dtype="string") if name in text else [value]
+            for name, value in row.items()
         }
     )
     prov = prov | {

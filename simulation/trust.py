@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulation.population import unit
+
 
 class _Columns:
     """Named 1-d arrays that grow by doubling; attributes are views of the filled part."""
@@ -21,15 +23,15 @@ class _Columns:
     def __init__(self, capacity: int = 256) -> None:
         self._n = 0
         self._buffers = {name: np.zeros(capacity, dtype=dt) for name, dt in self._dtypes.items()}
+        self._views()
 
     def __len__(self) -> int:
         return self._n
 
-    def __getattr__(self, name: str) -> np.ndarray:
-        buffers = self.__dict__.get("_buffers")
-        if buffers is not None and name in buffers:
-            return buffers[name][: self._n]
-        raise AttributeError(name)
+    def _views(self) -> None:
+        """Point each column attribute at the filled part of its buffer."""
+        for name, buffer in self._buffers.items():
+            setattr(self, name, buffer[: self._n])
 
     def _append(self, k: int, **columns: np.ndarray) -> slice:
         """Make room for ``k`` rows, fill them; return their slice."""
@@ -45,6 +47,7 @@ class _Columns:
         for name, values in columns.items():
             self._buffers[name][rows] = values
         self._n = needed
+        self._views()
         return rows
 
 
@@ -117,7 +120,7 @@ class TrustStore(_Columns):
         value = self.value
         current = value[slots]
         rate = np.where(target >= current, gain, loss)
-        value[slots] = np.clip(current + rate * (target - current), 0.0, 1.0)
+        value[slots] = unit(current + rate * (target - current))
 
     def lower(self, slots: np.ndarray, amount: float) -> None:
         """Lower trust at ``slots`` by ``amount`` (betrayal), never below zero."""
@@ -196,12 +199,14 @@ class Memberships(_Columns):
 
     def contains(self, alliances: np.ndarray, orgs: np.ndarray) -> np.ndarray:
         """Element-wise: whether each ``orgs[i]`` is a current member of ``alliances[i]``."""
-        current = self._current
-        return np.fromiter(
-            ((a, o) in current for a, o in zip(alliances.tolist(), orgs.tolist(), strict=True)),
-            dtype=bool,
-            count=len(orgs),
-        )
+        rows = self.active_rows()
+        if rows.shape[0] == 0 or len(orgs) == 0:
+            return np.zeros(len(orgs), dtype=bool)
+        width = int(max(self.org[rows].max(), np.max(orgs))) + 1
+        keys = np.sort(self.alliance[rows] * width + self.org[rows])
+        wanted = np.asarray(alliances, dtype=np.int64) * width + np.asarray(orgs, np.int64)
+        at = np.minimum(np.searchsorted(keys, wanted), keys.shape[0] - 1)
+        return keys[at] == wanted
 
     def of(self, alliance: int) -> np.ndarray:
         """Rows of the current members of ``alliance``, in the order they joined."""

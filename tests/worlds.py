@@ -38,6 +38,7 @@ def make_world(
         openness=np.full(n, 0.5),
         attention=np.full(n, params.attention_budget),
         outside=np.full(n, params.outside_option),
+        usual_outside=np.full(n, params.outside_option),
         ties=sparse.csr_matrix((n, n), dtype=np.int8),
         degree=np.zeros(n, dtype=np.int64),
     )

@@ -49,6 +49,20 @@ def engagement(members: Memberships, rows: np.ndarray, budget: np.ndarray) -> np
     return out
 
 
+def shift_outside_options(world: World, rng: np.random.Generator) -> None:
+    """Organisations' opportunities elsewhere come and go (C16, C21).
+
+    Each outside option takes a random step of ``outside_drift`` times the mean option
+    and returns toward its usual level at ``outside_reversion``. This is what lets a
+    member of a healthy alliance find a better use of its attention and leave on its own.
+    """
+    p = world.params
+    pop = world.population
+    step = p.outside_drift * p.outside_option * rng.standard_normal(pop.n)
+    pop.outside += p.outside_reversion * (pop.usual_outside - pop.outside) + step
+    np.maximum(pop.outside, 0.0, out=pop.outside)
+
+
 def strength(params: Params, engagement: np.ndarray) -> np.ndarray:
     """How much of its capability a member brings, given the attention it gives (0..1)."""
     return np.minimum(engagement / params.full_engagement, 1.0)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulation.behaviour import attention
-from simulation.population import distance
+from simulation.population import distance, unit
 
 if TYPE_CHECKING:
     from simulation.params import Params
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 def fit(params: Params, values: np.ndarray, mission: np.ndarray) -> np.ndarray:
     """How well values fit a mission, in [0, 1]: 1 at the mission, 0 at ``fit_scale``."""
-    return np.clip(1.0 - distance(values, mission) / params.fit_scale, 0.0, 1.0)
+    return unit(1.0 - distance(values, mission) / params.fit_scale)
 
 
 def member_fit(world: World, groups: Groups, mission: np.ndarray) -> np.ndarray:
@@ -88,4 +88,4 @@ def satisfaction(
 
 def follow(params: Params, commitment: np.ndarray, satisfied: np.ndarray) -> np.ndarray:
     """Commitment one month on: it follows satisfaction at ``commitment_rate``."""
-    return np.clip(commitment + params.commitment_rate * (satisfied - commitment), 0.0, 1.0)
+    return unit(commitment + params.commitment_rate * (satisfied - commitment))

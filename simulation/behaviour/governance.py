@@ -30,25 +30,37 @@ FORMS: tuple[str, ...] = ("shared", "lead_organisation", "administrative_organis
 SHARED, LEAD, NAO = range(3)
 
 
+def spans(params: Params) -> np.ndarray:
+    """Size at which each form coordinates half as well, by form code."""
+    return np.array([params.shared_span, params.lead_span, params.nao_span])
+
+
 def span(params: Params, form: np.ndarray) -> np.ndarray:
-    """Size at which each form coordinates half as well."""
-    spans = np.array([params.shared_span, params.lead_span, params.nao_span])
-    return spans[form]
+    """Size at which each alliance's form coordinates half as well."""
+    return spans(params)[form]
 
 
-def decision_quality(
-    params: Params,
-    form: np.ndarray,
-    trust: np.ndarray,
-    consensus: np.ndarray,
-    lead_trust: np.ndarray,
+def overheads(params: Params) -> np.ndarray:
+    """Results spent each month on running each form, by form code."""
+    return np.array([0.0, params.lead_overhead, params.nao_overhead])
+
+
+def qualities(
+    params: Params, trust: np.ndarray, consensus: np.ndarray, lead_trust: np.ndarray
 ) -> np.ndarray:
-    """How good decisions are under each form, in [0, 1]."""
-    return np.select(
-        [form == SHARED, form == LEAD],
-        [np.sqrt(trust * consensus), lead_trust * (1.0 - params.lead_dominance)],
-        default=params.nao_quality,
+    """How good decisions would be under each form, shape (alliances, 3), in [0, 1]."""
+    return np.column_stack(
+        [
+            np.sqrt(trust * consensus),
+            lead_trust * (1.0 - params.lead_dominance),
+            np.full(trust.shape[0], params.nao_quality),
+        ]
     )
+
+
+def reaches(params: Params, size: np.ndarray) -> np.ndarray:
+    """How far each form's coordination reaches at each size, shape (alliances, 3)."""
+    return 1.0 / (1.0 + (np.asarray(size, dtype=float)[:, None] / spans(params)[None, :]) ** 2)
 
 
 def coordination(
@@ -59,40 +71,20 @@ def coordination(
     consensus: np.ndarray,
     lead_trust: np.ndarray,
 ) -> np.ndarray:
-    """How well work is coordinated, in [0, 1] (C18): decision quality over span."""
-    reach = 1.0 / (1.0 + (size / span(params, form)) ** 2)
-    return decision_quality(params, form, trust, consensus, lead_trust) * reach
+    """How well work is coordinated under each alliance's form, in [0, 1] (C18)."""
+    rows = np.arange(form.shape[0])
+    quality = qualities(params, trust, consensus, lead_trust)[rows, form]
+    return quality / (1.0 + (size / span(params, form)) ** 2)
 
 
 def overhead(params: Params, form: np.ndarray) -> np.ndarray:
-    """Results spent each month on running the form."""
-    return np.array([0.0, params.lead_overhead, params.nao_overhead])[form]
+    """Results spent each month on running each alliance's form."""
+    return overheads(params)[form]
 
 
 def competence(params: Params, form: np.ndarray) -> np.ndarray:
     """Network-level competence the form brings on every capability."""
     return np.where(form == NAO, params.nao_competence, 0.0)
-
-
-def worth_of(
-    params: Params,
-    form: np.ndarray,
-    size: np.ndarray,
-    trust: np.ndarray,
-    consensus: np.ndarray,
-    lead_trust: np.ndarray,
-    competence_gain: np.ndarray,
-) -> np.ndarray:
-    """What a form adds to the alliance's results each month, net of its overhead.
-
-    ``competence_gain`` is what the network-level competences would add to the members'
-    combined capabilities (only the administrative form brings them).
-    """
-    coordinated = params.weight_coordination * coordination(
-        params, form, size, trust, consensus, lead_trust
-    )
-    gain = np.where(form == NAO, params.weight_capability * competence_gain, 0.0)
-    return coordinated + gain - overhead(params, form)
 
 
 def compare(
@@ -103,21 +95,17 @@ def compare(
     lead_trust: np.ndarray,
     competence_gain: np.ndarray,
 ) -> np.ndarray:
-    """Worth of every form for every alliance: shape (alliances, 3)."""
-    return np.column_stack(
-        [
-            worth_of(
-                params,
-                np.full(size.shape[0], form),
-                size,
-                trust,
-                consensus,
-                lead_trust,
-                competence_gain,
-            )
-            for form in range(len(FORMS))
-        ]
-    )
+    """What each form would add to each alliance's results a month, net: (alliances, 3).
+
+    Coordination (decision quality over reach) at ``weight_coordination``, less the
+    overhead; the administrative form adds what its network-level competences would add
+    to the members' combined capabilities (``competence_gain``).
+    """
+    worth = params.weight_coordination * qualities(params, trust, consensus, lead_trust)
+    worth *= reaches(params, size)
+    worth -= overheads(params)[None, :]
+    worth[:, NAO] += params.weight_capability * competence_gain
+    return worth
 
 
 def choose(*args: np.ndarray, params: Params) -> np.ndarray:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulation.behaviour import attention, governance
-from simulation.population import distance
+from simulation.population import distance, unit
 
 if TYPE_CHECKING:
     from simulation.groups import Groups
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 def relevance(world: World, mission: np.ndarray) -> np.ndarray:
     """Alignment of missions with the societal need, in [0, 1] (C7)."""
     far = distance(mission, world.environment.need)
-    return np.clip(1.0 - far / world.params.relevance_scale, 0.0, 1.0)
+    return unit(1.0 - far / world.params.relevance_scale)
 
 
 def brought(world: World, groups: Groups) -> np.ndarray:
@@ -62,7 +62,7 @@ def complementarity_of(world: World, groups: Groups) -> np.ndarray:
     """
     caps = world.population.capabilities[groups.org]
     best = groups.max(caps).mean(axis=1)
-    return np.clip(best - groups.mean(caps.mean(axis=1)), 0.0, 1.0)
+    return unit(best - groups.mean(caps.mean(axis=1)))
 
 
 def results(
@@ -109,11 +109,11 @@ def unfairness(world: World, groups: Groups, form: np.ndarray) -> np.ndarray:
     p = world.params
     felt = np.zeros(groups.rows.shape[0])
     if p.arrangement == "equal":
-        contribution = world.population.capabilities[groups.org].mean(axis=1)
+        contribution = world.population.contribution[groups.org]
         mean = groups.mean(contribution)
         excess = contribution / np.maximum(mean[groups.group], 1e-9) - 1.0
-        felt = np.clip(p.unfairness_sensitivity * excess, 0.0, 1.0)
+        felt = unit(p.unfairness_sensitivity * excess)
     led = (form[groups.group] == governance.LEAD) & (
         groups.org != world.alliances.lead[groups.ids][groups.group]
     )
-    return np.clip(felt + p.lead_dominance * led, 0.0, 1.0)
+    return unit(felt + p.lead_dominance * led)

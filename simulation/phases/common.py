@@ -14,7 +14,7 @@ import numpy as np
 
 from simulation.behaviour import commitment as commit
 from simulation.groups import Groups, groups_of
-from simulation.population import distance
+from simulation.population import distance, unit
 from simulation.state import World
 
 __all__ = [
@@ -71,6 +71,8 @@ class Outcome:
 
     def move(self, ids: np.ndarray, to_phase: int, cause: str) -> None:
         """Record transitions of alliances ``ids`` to ``to_phase``."""
+        if not len(ids):
+            return
         self.transitions.extend((int(a), to_phase, cause) for a in np.asarray(ids).tolist())
 
     def leave(self, rows: np.ndarray, reason: str) -> None:
@@ -109,12 +111,7 @@ def negotiated_mission(world: World, groups: Groups, commitment: np.ndarray) -> 
     p = world.params
     founder = world.members.founder[groups.rows]
     weight = np.maximum(commitment, 1e-6) * np.where(founder, p.founder_weight, 1.0)
-    values = world.population.values[groups.org]
-    total = groups.sum(weight)
-    centre = (
-        np.column_stack([groups.sum(weight * values[:, d]) for d in range(values.shape[1])])
-        / np.maximum(total, 1e-12)[:, None]
-    )
+    centre = groups.centre(world.population.values[groups.org], weight)
     need = world.environment.need
     return centre + p.mission_need_weight * (need - centre)
 
@@ -159,75 +156,76 @@ def experience_trust(
     w = world.params.trust_similarity_weight
     src, dst = groups.org[left], groups.org[right]
     target = w * similarity(world, src, dst) + (1.0 - w) * experience[left]
-    return src, dst, np.clip(target, 0.0, 1.0)
+    return src, dst, unit(target)
 
 
 def newcomers(
-    world: World, ids: np.ndarray, mission: np.ndarray, rng: np.random.Generator
+    world: World,
+    groups: Groups,
+    mission: np.ndarray,
+    rng: np.random.Generator,
 ) -> list[tuple[int, np.ndarray, float]]:
-    """Who joins alliances ``ids`` this month (C15).
+    """Who joins the alliances of ``groups`` this month (C15).
 
     Open alliances look with probability ``recruitment_rate`` among ``applicants``
     organisations with free attention and admit the best-fitting one if it fits the
     mission by ``admission_fit``. Closed alliances admit only by referral: each member,
     with probability ``referral_rate``, proposes an acquaintance it trusts at least
     ``referral_trust``, admitted if it fits as well. An organisation joins one alliance a
-    month at most.
+    month at most (the first that admits it).
     """
     p = world.params
-    store = world.alliances
+    ids = groups.ids
     free = world.free()
-    joins: list[tuple[int, np.ndarray, float]] = []
-    taken: set[int] = set()
     pool = np.flatnonzero(free)
     if pool.shape[0] == 0 or ids.shape[0] == 0:
-        return joins
+        return []
     values = world.population.values
-    is_open = store.open[ids]
+    is_open = world.alliances.open[ids]
+    chosen_group: list[np.ndarray] = []
+    chosen_org: list[np.ndarray] = []
 
     looking = np.flatnonzero(is_open & (rng.random(ids.shape[0]) < p.recruitment_rate))
-    for g in looking.tolist():
-        alliance = int(ids[g])
-        sample = pool[rng.integers(pool.shape[0], size=p.applicants)]
-        fits = commit.fit(p, values[sample], mission[g])
-        for k, org in enumerate(sample.tolist()):
-            if org in taken or world.members.is_member(alliance, org):
-                fits[k] = -1.0
-        best = int(np.argmax(fits))
-        if fits[best] >= p.admission_fit:
-            org = int(sample[best])
-            taken.add(org)
-            joins.append((alliance, np.array([org]), p.newcomer_commitment))
+    if looking.shape[0]:
+        sample = pool[rng.integers(pool.shape[0], size=(looking.shape[0], p.applicants))]
+        fits = commit.fit(p, values[sample], mission[looking][:, None, :])
+        member = world.members.contains(np.repeat(ids[looking], p.applicants), sample.ravel())
+        fits[member.reshape(sample.shape)] = -1.0
+        best = np.argmax(fits, axis=1)
+        pick = np.arange(looking.shape[0])
+        ok = fits[pick, best] >= p.admission_fit
+        chosen_group.append(looking[ok])
+        chosen_org.append(sample[pick, best][ok])
 
-    closed = ids[~is_open]
-    if closed.shape[0] and p.referral_rate > 0:
-        groups = groups_of(world, closed)
-        proposing = np.flatnonzero(rng.random(groups.rows.shape[0]) < p.referral_rate)
+    closed_rows = np.flatnonzero(~is_open[groups.group])
+    if closed_rows.shape[0] and p.referral_rate > 0:
+        proposing = closed_rows[rng.random(closed_rows.shape[0]) < p.referral_rate]
         if proposing.shape[0]:
             owner, known = world.trust.known_many(groups.org[proposing])
             trusted = world.trust.get(groups.org[proposing][owner], known) >= p.referral_trust
-            owner, known = owner[trusted & free[known]], known[trusted & free[known]]
-            # each proposing member proposes one trusted acquaintance at random
+            keep = trusted & free[known]
+            owner, known = owner[keep], known[keep]
+            # Each proposing member proposes one trusted acquaintance, drawn at random.
             order = rng.permutation(owner.shape[0])
             owner, known = owner[order], known[order]
             _, first = np.unique(owner, return_index=True)
-            centre = closed_mission(mission, ids, closed)
-            for k in first.tolist():
-                row = proposing[owner[k]]
-                g = groups.group[row]
-                alliance, org = int(closed[g]), int(known[k])
-                if org in taken or world.members.is_member(alliance, org):
-                    continue
-                if commit.fit(p, values[org], centre[g]) >= p.admission_fit:
-                    taken.add(org)
-                    joins.append((alliance, np.array([org]), p.newcomer_commitment))
-    return joins
+            group = groups.group[proposing[owner[first]]]
+            org = known[first]
+            fits = commit.fit(p, values[org], mission[group])
+            ok = (fits >= p.admission_fit) & ~world.members.contains(ids[group], org)
+            chosen_group.append(group[ok])
+            chosen_org.append(org[ok])
 
-
-def closed_mission(mission: np.ndarray, ids: np.ndarray, closed: np.ndarray) -> np.ndarray:
-    """The rows of ``mission`` (aligned with ``ids``) that belong to ``closed``."""
-    position = {int(a): k for k, a in enumerate(ids.tolist())}
-    return mission[[position[int(a)] for a in closed.tolist()]]
+    if not chosen_org:
+        return []
+    group = np.concatenate(chosen_group)
+    org = np.concatenate(chosen_org)
+    _, first = np.unique(org, return_index=True)
+    first.sort()
+    return [
+        (int(ids[g]), np.array([o]), p.newcomer_commitment)
+        for g, o in zip(group[first].tolist(), org[first].tolist(), strict=True)
+    ]
 
 
 @dataclass
@@ -239,14 +237,16 @@ class Standing:
     consensus: np.ndarray
     lead: np.ndarray  # organisation most trusted by its co-members
     lead_trust: np.ndarray  # their mean trust in it
-    competence_gain: np.ndarray
+    world: World
+    groups: Groups
 
     def worth(self, params) -> np.ndarray:
         """Worth of every governance form, shape (groups, 3)."""
-        from simulation.behaviour import governance
+        from simulation.behaviour import governance, production
 
+        gain = production.competence_gain(self.world, self.groups)
         return governance.compare(
-            params, self.size, self.trust, self.consensus, self.lead_trust, self.competence_gain
+            params, self.size, self.trust, self.consensus, self.lead_trust, gain
         )
 
     def best(self, params) -> np.ndarray:
@@ -264,8 +264,6 @@ def standing(
     fit: np.ndarray,
 ) -> Standing:
     """Gather what the choice and the working of a governance form depend on (C12, C13)."""
-    from simulation.behaviour import production
-
     received = member_mean(groups, right, trust, default=world.params.trust_baseline)
     top = groups.argmax(received)
     lead = np.where(top >= 0, groups.org[np.maximum(top, 0)], -1)
@@ -276,5 +274,6 @@ def standing(
         consensus=groups.mean(fit),
         lead=lead,
         lead_trust=lead_trust,
-        competence_gain=production.competence_gain(world, groups),
+        world=world,
+        groups=groups,
     )

@@ -124,7 +124,7 @@ def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
     satisfied = commit.satisfaction(p, worth, fit, trust_in_others, unfair)
     commitment = commit.follow(p, commitment, satisfied)
     outcome.commitment.append((groups.rows, commitment))
-    outcome.joins.extend(newcomers(world, ids, mission, rng))
+    outcome.joins.extend(newcomers(world, groups, mission, rng))
 
     # Impact toward the goal: relevant results add up; a goal met is completed or renewed.
     # A goal has a horizon: one missed in time is set again from scratch.

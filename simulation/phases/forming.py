@@ -30,6 +30,7 @@ from simulation.phases.common import (
     similarity,
     standing,
 )
+from simulation.population import unit
 from simulation.state import DISSOLVED, FOUNDING, World
 
 
@@ -41,10 +42,9 @@ def initiation_probability(world: World) -> np.ndarray:
     """
     pop, p = world.population, world.params
     allied = (world.load > 0).astype(float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        allied_share = np.where(pop.degree > 0, (pop.ties @ allied) / pop.degree, 0.0)
+    allied_share = (pop.ties @ allied) / np.maximum(pop.degree, 1)
     chance = p.initiation_rate * (pop.drive + pop.fear_of_exclusion * allied_share)
-    return np.where(world.free(), np.clip(chance, 0.0, 1.0), 0.0)
+    return np.where(world.free(), unit(chance), 0.0)
 
 
 def partner_scores(world: World, inviters: np.ndarray, candidates: np.ndarray) -> np.ndarray:
@@ -69,7 +69,7 @@ def acceptance_probability(world: World, inviters: np.ndarray, invitees: np.ndar
         + p.accept_fear * pop.fear_of_exclusion[invitees]
     )
     openness = 1.0 - p.accept_openness + p.accept_openness * pop.openness[invitees]
-    return np.clip(base * openness, 0.0, 1.0)
+    return unit(base * openness)
 
 
 def invite(

@@ -25,6 +25,7 @@ from simulation.phases.common import (
     pair_trust,
     standing,
 )
+from simulation.population import unit
 from simulation.state import DISSOLVED, EVOLVING, World
 
 
@@ -43,7 +44,7 @@ def arrangement_speed(world: World, size: np.ndarray, form: np.ndarray) -> np.nd
 def anticipated_need(world: World) -> np.ndarray:
     """Where the need will be ``foresight_horizon`` months on if it keeps moving (C27)."""
     env = world.environment
-    return np.clip(env.need + world.params.foresight_horizon * env.velocity, 0.0, 1.0)
+    return unit(env.need + world.params.foresight_horizon * env.velocity)
 
 
 def look_ahead(world: World, mission: np.ndarray, active: np.ndarray) -> np.ndarray:
@@ -87,7 +88,7 @@ def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
         w_fit + w_trust + w_fair, 1e-12
     )
     outcome.commitment.append((groups.rows, commit.follow(p, commitment, satisfied)))
-    outcome.joins.extend(newcomers(world, ids, mission, rng))
+    outcome.joins.extend(newcomers(world, groups, mission, rng))
 
     conflict = mean_trust < p.conflict_trust
     outcome.move(ids[conflict], DISSOLVED, "founding_conflict")

@@ -64,11 +64,7 @@ def proposals(world: World, groups: Groups, commitment: np.ndarray):
     leader = groups.argmax(effort(world, groups, commitment))
     own = values[np.maximum(leader, 0)]
     by_leader = own + p.leader_vision * (need - own)
-    weight = np.maximum(commitment, 1e-6)
-    centre = (
-        np.column_stack([groups.sum(weight * values[:, d]) for d in range(values.shape[1])])
-        / np.maximum(groups.sum(weight), 1e-12)[:, None]
-    )
+    centre = groups.centre(values, np.maximum(commitment, 1e-6))
     by_all = centre + p.collective_vision * (need - centre)
     return by_leader, by_all
 
