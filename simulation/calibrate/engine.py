@@ -345,6 +345,7 @@ def _sampler_class():
             for index in range(last + 1):
                 sample.append(results[index])
             self.nr_evaluations_ = last + 1
+            self.budget -= self.nr_evaluations_  # the prior sample counts too
             if sample.n_accepted < n:
                 sample.ok = False
             return sample

@@ -41,15 +41,18 @@ def test_resume_after_an_interruption_gives_the_same_posterior(tiny, tmp_path, m
     original = worker.setting_statistics
 
     def interrupted(*args):
-        calls["n"] += 1
-        if calls["n"] == 16:  # in the middle of the second generation
-            raise KeyboardInterrupt
+        # Ctrl-C in the middle of the second generation: the third run after the first
+        # generation is stored
+        if engine.finished_generations(tmp_path / "cut" / engine.HISTORY) >= 1:
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise KeyboardInterrupt
         return original(*args)
 
     monkeypatch.setattr(worker, "setting_statistics", interrupted)
     with pytest.raises(CalibrationInterrupted) as stop:
         run_calibration(tiny, tmp_path / "cut", report=False, generations=3)
-    assert 1 <= stop.value.generations < 3
+    assert stop.value.generations == 1
     monkeypatch.setattr(worker, "setting_statistics", original)
     # resume to two generations, then ask for a third: the same as one run of three
     assert run_calibration(tiny, tmp_path / "cut", report=False, generations=2).generations == 2
@@ -73,8 +76,14 @@ def test_a_folder_of_another_calibration_is_refused(tiny, tmp_path):
 
 
 def test_max_runs_stops_early(tiny, tmp_path):
-    posterior = run_calibration(tiny, tmp_path / "out", report=False, max_runs=9, generations=5)
-    assert posterior.generations == 1  # the prior sample and generation 1 take 12 runs
+    reference = run_calibration(tiny, tmp_path / "ref", report=False, generations=2)
+    # the prior sample (one run per particle), then the runs each generation needed
+    needed = 6 + int(reference.epsilons.evaluations.iloc[0])
+    short = run_calibration(tiny, tmp_path / "a", report=False, max_runs=needed - 1)
+    assert short.generations == 0
+    one = run_calibration(tiny, tmp_path / "b", report=False, max_runs=needed)
+    assert one.generations == 1
+    pd.testing.assert_frame_equal(one.particles, reference.particles.query("generation == 0"))
 
 
 def test_outputs_and_report(tiny, tmp_path, capsys):
