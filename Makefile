@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 OUT    ?= results
 
-.PHONY: run test test-all test-slow lint format bench demo clean help
+.PHONY: run test test-all test-slow lint format bench demo messages clean help
 
 help:
 	@echo "make run    - install into .venv and run experiments/default.toml into $(OUT)/ with its report"
@@ -13,6 +13,7 @@ help:
 	@echo "make lint   - ruff"
 	@echo "make bench  - benchmarks (ratios against a baseline measured in the same run)"
 	@echo "make demo   - the classroom app on http://127.0.0.1:8521"
+	@echo "make messages - extract the classroom's strings into simulation/locale/*.po (Babel)"
 
 $(STAMP): pyproject.toml
 	@set -e; py=$$(sh .ci/find-python); \
@@ -44,6 +45,9 @@ bench: $(STAMP)
 
 demo: $(STAMP)
 	$(VENV)/bin/alliances demo
+
+messages: $(STAMP)
+	$(PY) -m simulation.i18n
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache

@@ -46,7 +46,7 @@ PHASE_MODULES = (
     (TRANSFORMING, transforming),
 )
 #: Exit reasons that walk out on the others: the remaining members trust the leaver less.
-WALKOUTS = frozenset({"low_commitment", "did_not_follow", "overcommitted"})
+WALKOUTS = frozenset({"low_commitment", "did_not_follow", "overcommitted", "left_by_choice"})
 #: Cause of the end when an alliance falls below ``min_viable`` members, by the phase it
 #: was in at the start of the month.
 TOO_SMALL = {

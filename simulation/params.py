@@ -291,7 +291,7 @@ class Params:
         "C20",
     )
     need_drift: float = _p(
-        0.006,
+        0.007,
         0.0,
         0.2,
         "per month",
@@ -610,6 +610,16 @@ class Params:
         "forming",
         "C4",
     )
+    renegotiation: float = _p(
+        0.3,
+        0.0,
+        1.0,
+        "share",
+        "Share of the negotiation rate at which a new forming after a revolutionary renewal "
+        "renegotiates its new mission (0: the new mission stands as adopted).",
+        "forming",
+        "C26",
+    )
     forming_care: float = _p(
         0.5,
         0.0,
@@ -842,7 +852,7 @@ class Params:
         "C9",
     )
     governance_margin: float = _p(
-        0.05,
+        0.01,
         0.0,
         1.0,
         "coordination",
@@ -959,7 +969,7 @@ class Params:
         "C21",
     )
     transform_hazard: float = _p(
-        0.12,
+        0.2,
         0.0,
         1.0,
         "per month",
@@ -1229,12 +1239,12 @@ class Params:
         "transforming",
         "C21",
     )
-    wind_down_patience: int = _p(
-        9,
-        0,
-        600,
-        "months",
-        "Months of transforming the members give their leaders before they may agree to end.",
+    wind_down_commitment: float = _p(
+        0.55,
+        0.0,
+        1.0,
+        "commitment",
+        "A member in a crisis whose commitment is below this no longer wants to go on.",
         "transforming",
         "C21",
     )

@@ -106,7 +106,7 @@ def test_same_seed_same_tables_other_seed_other_tables():
     assert not a.events.drop(columns="run_id").equals(c.events.drop(columns="run_id"))
 
 
-PINNED = (60, 41, 25, 1, 13, 274, 0.497273)
+PINNED = (54, 29, 15, 0, 7, 231, 0.498927)
 
 
 def test_regression_pinned_to_seed():

@@ -9,8 +9,8 @@ The same functions serve notebooks and ``alliances report``::
 
 Every table function takes a results folder (grouping by the varied parameters of its
 ``experiment.json``) or ``Results`` (no grouping unless ``by`` is given) and returns a tidy
-DataFrame. Heavy libraries (matplotlib, lifelines, SALib) are imported on first use, so
-``import simulation.analysis`` stays quick.
+DataFrame. Heavy libraries (matplotlib, lifelines, SALib, ema_workbench) are imported on
+first use, so ``import simulation.analysis`` stays quick.
 """
 
 from __future__ import annotations
@@ -29,13 +29,18 @@ _EXPORTS: dict[str, str] = {
     "kaplan_meier": "survival",
     "median_survival": "survival",
     "hazard_by_age": "survival",
+    "number_at_risk": "survival",
+    "lifespan_origin": "survival",
     # summary
     "summary_table": "summary",
     "ends_by_cause": "summary",
     "by_parameter": "summary",
     "phase_occupancy": "summary",
+    "outcome_mix": "summary",
     # sensitivity
     "sensitivity_indices": "sensitivity",
+    # scenario discovery
+    "scenario_discovery": "discovery",
     # figures
     "survival_figure": "figures",
     "hazard_figure": "figures",
@@ -43,6 +48,8 @@ _EXPORTS: dict[str, str] = {
     "parameter_figure": "figures",
     "ends_figure": "figures",
     "sensitivity_figure": "figures",
+    "outcome_figure": "figures",
+    "discovery_figure": "figures",
     "save_figure": "figures",
     # report
     "write_report": "report",

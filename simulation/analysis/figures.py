@@ -27,18 +27,30 @@ from simulation.analysis.summary import FIGURE_LABELS
 from simulation.records import END_CAUSES
 
 AGE_LABEL = "alliance age (months since it started forming)"
+#: The age axis, by where lifespans start (:func:`simulation.analysis.survival.lifespan_origin`).
+AGE_LABELS = {
+    "forming": AGE_LABEL,
+    "founding": "alliance age (months since it was founded)",
+}
 CAUSE_COLOURS = {
     "formation_failed": "#bdbdbd",
     "founding_conflict": "#e6a23c",
     "lack_of_results": "#d1495b",
     "transformation_failed": "#2e86ab",
+    "completed": "#2a9d8f",
+    "absorbed": "#8ab17d",
+    "wound_down": "#9c89b8",
 }
 CAUSE_LABELS = {
     "formation_failed": "formation failed",
     "founding_conflict": "conflict while founding",
     "lack_of_results": "lack of results",
     "transformation_failed": "transformation failed",
+    "completed": "completed",
+    "absorbed": "absorbed",
+    "wound_down": "wound down",
 }
+OUTCOME_COLOURS = {"success": "#2a9d8f", "intermediate": "#e9c46a", "failure": "#d1495b"}
 OUTPUT_TITLES = {
     "survival_rate": "Survival at the horizon",
     "survival_72": "Survival at 72 months",
@@ -123,29 +135,50 @@ def _legend_title(panel: str | None, by: Sequence[str]) -> str | None:
 
 
 def survival_figure(
-    km: pd.DataFrame, by: Sequence[str] = (), *, title: str | None = None
+    km: pd.DataFrame,
+    by: Sequence[str] = (),
+    *,
+    title: str | None = None,
+    origin: str = "forming",
+    at_risk: bool = True,
 ) -> Figure:
     """Kaplan-Meier curves with confidence bands, one curve per setting.
+
+    Under each panel a row per setting gives the number of alliances at risk (neither
+    ended nor censored) at the ages of the x ticks.
 
     Args:
         km: the table of :func:`simulation.analysis.survival.kaplan_meier`.
         by: the grouping parameters (for the legend title).
         title: the figure title (a default says what is shown).
+        origin: where ages start, ``"forming"`` or ``"founding"`` (see
+            :func:`simulation.analysis.survival.lifespan_origin`).
+        at_risk: draw the number-at-risk rows.
     """
+    from simulation.analysis.survival import number_at_risk
+
+    age_label = AGE_LABELS.get(origin, AGE_LABEL)
     if km.empty:
         return _placeholder(
             title or "Survival of founded alliances",
             "no founded alliances",
-            AGE_LABEL,
+            age_label,
             "share of founded alliances still active",
         )
     panels = _panels(km)
-    figure = Figure(
-        figsize=(6.4 * min(len(panels), 2), 4.4 * math.ceil(len(panels) / 2)), layout="constrained"
-    )
-    for ax, (panel, frame) in zip(_grid(figure, len(panels), 2), panels, strict=True):
+    ncols = min(len(panels), 2)
+    nrows = math.ceil(len(panels) / 2)
+    most = max(len(_settings(frame)) for _, frame in panels)
+    risk_height = 0.35 + 0.2 * most if at_risk else 0.0
+    figure = Figure(figsize=(6.4 * ncols, (4.4 + risk_height) * nrows), layout="constrained")
+    ratios = [4.0, risk_height] * nrows if at_risk else [4.0] * nrows
+    grid = figure.add_gridspec(len(ratios), ncols, height_ratios=ratios)
+    for k, (panel, frame) in enumerate(panels):
+        row, col = divmod(k, 2)
+        ax = figure.add_subplot(grid[row * (2 if at_risk else 1), col])
         settings = _settings(frame)
-        for colour, setting in zip(_colours(len(settings)), settings, strict=True):
+        colours = _colours(len(settings))
+        for colour, setting in zip(colours, settings, strict=True):
             curve = frame[frame["setting"] == setting].sort_values("time")
             n = int(curve["at_risk"].iloc[0]) if len(curve) else 0
             ax.step(
@@ -154,7 +187,7 @@ def survival_figure(
                 where="post",
                 color=colour,
                 lw=1.6,
-                label=f"{setting} ({n} alliances)",
+                label=f"{_unnamed(setting, by)} ({n} alliances)",
             )
             ax.fill_between(
                 curve["time"],
@@ -166,18 +199,65 @@ def survival_figure(
                 lw=0,
             )
         ax.axhline(0.5, color="grey", ls=":", lw=0.8)
-        ax.set_xlabel(AGE_LABEL)
+        ax.set_xlabel(age_label)
         ax.set_ylabel("share of founded alliances still active")
         ax.set_ylim(0, 1.02)
         ax.set_xlim(left=0)
         if panel:
             ax.set_title(f"by {panel}", fontsize="medium")
-        ax.legend(title=_legend_title(panel, by), fontsize="small", title_fontsize="small")
+        ax.legend(
+            title=_legend_title(panel, by),
+            fontsize="small",
+            title_fontsize="small",
+            loc="lower left",  # curves start high on the left and fall to the right
+        )
+        if at_risk:
+            risk = figure.add_subplot(grid[row * 2 + 1, col], sharex=ax)
+            _risk_table(risk, ax, number_at_risk, frame, settings, colours, by)
     _suptitle(
         figure,
         title or "Survival of founded alliances (Kaplan-Meier, 95% band; dotted line: median)",
     )
     return figure
+
+
+def _risk_table(risk, ax, number_at_risk, frame, settings, colours, by=()) -> None:
+    """The number-at-risk rows under a Kaplan-Meier panel, at the panel's x ticks.
+
+    Rows are labelled by the setting without the ``name=`` of the grouping parameters
+    (the legend names them), cut to 28 characters.
+    """
+    last = float(frame["time"].max()) if len(frame) else 0.0
+    ax.set_xlim(0, max(last, 1.0))
+    ticks = [t for t in ax.get_xticks() if 0 <= t <= last]
+    ax.set_xticks(ticks)
+    counts = number_at_risk(frame, ticks)
+    for y, (setting, colour) in enumerate(zip(settings, colours, strict=True)):
+        for t, n in zip(ticks, counts.loc[setting], strict=True):
+            risk.text(t, y, f"{int(n)}", ha="center", va="center", fontsize="x-small", color=colour)
+    risk.set_ylim(len(settings) - 0.5, -0.5)
+    labels = [_short(_unnamed(setting, by)) for setting in settings]
+    risk.set_yticks(range(len(settings)), labels, fontsize="x-small")
+    for label, colour in zip(risk.get_yticklabels(), colours, strict=True):
+        label.set_color(colour)
+    risk.tick_params(axis="x", labelbottom=False, length=0)
+    risk.tick_params(axis="y", length=0, pad=14)
+    for spine in risk.spines.values():
+        spine.set_visible(False)
+    risk.grid(False)
+    risk.set_title("number at risk", fontsize="small", loc="left")
+    risk.set_xlabel("alliances neither ended nor censored at that age", fontsize="x-small")
+
+
+def _unnamed(setting: str, by: Sequence[str]) -> str:
+    """A setting label without the ``name=`` of the grouping parameters (the legend's title)."""
+    for name in by:
+        setting = setting.replace(f"{name}=", "")
+    return setting
+
+
+def _short(label: str, width: int = 28) -> str:
+    return label if len(label) <= width else label[: width - 1] + "…"
 
 
 def hazard_figure(
@@ -186,6 +266,7 @@ def hazard_figure(
     *,
     min_at_risk: int = 10,
     title: str | None = None,
+    origin: str = "forming",
 ) -> Figure:
     """Dissolution hazard by age bin with confidence intervals, one line per setting.
 
@@ -195,12 +276,14 @@ def hazard_figure(
         min_at_risk: bins where fewer alliances were alive at the start are not drawn
             (their intervals are too wide to read).
         title: the figure title.
+        origin: where ages start (``"forming"`` or ``"founding"``).
     """
+    age_label = AGE_LABELS.get(origin, AGE_LABEL)
     if hazard.empty:
         return _placeholder(
             title or "Dissolution hazard of founded alliances by age",
             "no founded alliances",
-            AGE_LABEL,
+            age_label,
             "dissolution hazard (ends per alliance-month)",
         )
     panels = _panels(hazard)
@@ -226,7 +309,7 @@ def hazard_figure(
                 capsize=2,
                 label=setting,
             )
-        ax.set_xlabel(f"{AGE_LABEL}, in {width:.0f}-month bins")
+        ax.set_xlabel(f"{age_label}, in {width:.0f}-month bins")
         ax.set_ylabel("dissolution hazard (ends per alliance-month)")
         ax.text(
             0.99,
@@ -379,8 +462,8 @@ def ends_figure(ends: pd.DataFrame, *, title: str | None = None) -> Figure:
                 y,
                 share,
                 left=left,
-                color=CAUSE_COLOURS[cause],
-                label=CAUSE_LABELS[cause],
+                color=CAUSE_COLOURS.get(cause, "#7f7f7f"),
+                label=CAUSE_LABELS.get(cause, cause.replace("_", " ")),
                 edgecolor="white",
                 lw=0.5,
             )
@@ -405,6 +488,83 @@ def ends_figure(ends: pd.DataFrame, *, title: str | None = None) -> Figure:
         title_fontsize="small",
     )
     _suptitle(figure, title or "How alliances end, by setting (n = dissolutions)")
+    return figure
+
+
+def outcome_figure(mix: pd.DataFrame, *, title: str | None = None) -> Figure:
+    """Shares of success, intermediate and failure among ended founded alliances.
+
+    One group of bars per setting (one panel per ``panel`` value), with the Wilson
+    intervals of :func:`simulation.analysis.summary.outcome_mix`.
+
+    Args:
+        mix: the table of :func:`simulation.analysis.summary.outcome_mix`.
+        title: the figure title.
+    """
+    if mix.empty or not (mix["ended"] > 0).any():
+        return _placeholder(
+            title or "Outcomes of founded alliances",
+            "no founded alliance ended",
+            "share of ended founded alliances",
+            "setting",
+        )
+    panels = _panels(mix)
+    outcomes = list(dict.fromkeys(mix["outcome"]))
+    most = max(len(_settings(frame)) for _, frame in panels)
+    figure = Figure(
+        figsize=(6.0 * min(len(panels), 2), (1.4 + 0.5 * most) * math.ceil(len(panels) / 2) + 1),
+        layout="constrained",
+    )
+    height = 0.8 / max(len(outcomes), 1)
+    for ax, (panel, frame) in zip(_grid(figure, len(panels), 2), panels, strict=True):
+        settings = _settings(frame)
+        y = np.arange(len(settings))
+        for k, outcome in enumerate(outcomes):
+            rows = frame[frame["outcome"] == outcome].set_index("setting").reindex(settings)
+            share = rows["share"].to_numpy(dtype=float)
+            err = np.clip(
+                np.vstack(
+                    [
+                        np.nan_to_num(share - rows["ci_low"].to_numpy(dtype=float)),
+                        np.nan_to_num(rows["ci_high"].to_numpy(dtype=float) - share),
+                    ]
+                ),
+                0.0,
+                None,
+            )
+            ax.barh(
+                y + (k - (len(outcomes) - 1) / 2) * height,
+                np.nan_to_num(share),
+                height=height,
+                xerr=err,
+                color=OUTCOME_COLOURS.get(outcome, "#7f7f7f"),
+                label=outcome,
+                capsize=2,
+                error_kw={"lw": 0.8, "ecolor": "#444444"},
+            )
+        ended = frame.groupby("setting", sort=False)["ended"].first().reindex(settings)
+        for k, n in enumerate(ended.fillna(0).astype(int)):
+            ax.text(1.01, k, f"n={n}", va="center", fontsize="x-small")
+        ax.set_xlim(0, 1.12)
+        ax.set_yticks(y, settings)
+        ax.invert_yaxis()
+        ax.set_xlabel("share of ended founded alliances")
+        if panel:
+            ax.set_title(f"by {panel}", fontsize="medium")
+    handles, labels = figure.get_axes()[0].get_legend_handles_labels()
+    figure.legend(
+        handles,
+        labels,
+        loc="outside lower center",
+        ncols=len(labels),
+        fontsize="small",
+        title="outcome",
+        title_fontsize="small",
+    )
+    _suptitle(
+        figure,
+        title or "How founded alliances ended: outcome shares with 95% intervals (n = ends)",
+    )
     return figure
 
 
@@ -444,6 +604,13 @@ def sensitivity_figure(indices: pd.DataFrame, *, title: str | None = None) -> Fi
         for k, (column, conf, label, colour) in enumerate(bars):
             values = rows[column].to_numpy(dtype=float)
             err = None if conf is None else np.nan_to_num(rows[conf].to_numpy(dtype=float))
+            if f"{column}_low" in rows.columns and rows[f"{column}_low"].notna().any():
+                err = np.vstack(  # the bootstrap over replications and design
+                    [
+                        np.clip(np.nan_to_num(values - rows[f"{column}_low"]), 0, None),
+                        np.clip(np.nan_to_num(rows[f"{column}_high"] - values), 0, None),
+                    ]
+                )
             ax.barh(
                 y + (k - 0.5) * 0.38,
                 np.nan_to_num(values),
@@ -470,7 +637,10 @@ def sensitivity_figure(indices: pd.DataFrame, *, title: str | None = None) -> Fi
                 color="#a00000",
             )
         ax.set_xlabel(_wrap(xlabel, 44))
-        ax.set_title(_wrap(FIGURE_LABELS.get(output, output), 42), fontsize="medium")
+        heading = FIGURE_LABELS.get(output, output)
+        if "noise_share" in rows.columns and rows["noise_share"].notna().any():
+            heading += f" — replication noise {float(rows['noise_share'].iloc[0]):.0%} of variance"
+        ax.set_title(_wrap(heading, 42), fontsize="medium")
         ax.grid(axis="x", alpha=0.3)
     if outputs:
         handles, labels = axes[0].get_legend_handles_labels()
@@ -480,6 +650,74 @@ def sensitivity_figure(indices: pd.DataFrame, *, title: str | None = None) -> Fi
     else:
         name = "Morris screening (95% interval on mu*)"
     _suptitle(figure, title or f"Sensitivity of the outputs to the parameters: {name}")
+    return figure
+
+
+def discovery_figure(found: Sequence, *, title: str | None = None) -> Figure:
+    """PRIM's peeling trajectories and chosen boxes, one row per outcome.
+
+    Args:
+        found: :class:`simulation.analysis.discovery.Discovery` results.
+        title: the figure title.
+    """
+    if not found:
+        return _placeholder(title or "Scenario discovery", "no outcome", "coverage", "density")
+    figure = Figure(figsize=(11.0, 3.6 * len(found) + 0.6), layout="constrained")
+    axes = figure.subplots(len(found), 2, squeeze=False, width_ratios=[1.0, 1.2])
+    for (left, right), item in zip(axes, found, strict=True):
+        peel = item.trajectory
+        points = left.scatter(
+            peel["coverage"],
+            peel["density"],
+            c=[r.count(",") + 1 if r else 0 for r in peel["restricted"]],
+            cmap="viridis",
+            s=14,
+        )
+        chosen = peel.iloc[item.chosen]
+        left.scatter(
+            [chosen["coverage"]], [chosen["density"]], s=110, facecolors="none", edgecolors="red"
+        )
+        left.axhline(item.stats["base_rate"], color="grey", ls=":", lw=0.8)
+        left.set_xlabel("coverage (share of all cases inside the box)")
+        left.set_ylabel("density (share of the box\nthat are cases)")
+        left.set_xlim(0, 1.02)
+        left.set_ylim(0, 1.02)
+        left.set_title(_wrap(item.outcome.name.replace("_", " "), 50), fontsize="medium")
+        bar = figure.colorbar(points, ax=left, label="parameters restricted")
+        bar.ax.yaxis.get_major_locator().set_params(integer=True)
+        box = item.restricted()
+        y = np.arange(len(box))
+        for k, row in enumerate(box.itertuples()):
+            if row.min is None or pd.isna(row.min) or row.max == row.min:
+                continue
+            span = row.max - row.min
+            lo, hi = (row.lower - row.min) / span, (row.upper - row.min) / span
+            right.plot([0, 1], [k, k], color="#cccccc", lw=6, solid_capstyle="butt")
+            right.plot([lo, hi], [k, k], color="#1f4e79", lw=6, solid_capstyle="butt")
+            right.text(lo, k - 0.2, f"{row.lower:.3g}", ha="center", fontsize="x-small")
+            right.text(hi, k - 0.2, f"{row.upper:.3g}", ha="center", fontsize="x-small")
+        right.set_yticks(y, list(box["parameter"]))
+        right.set_ylim(len(box) - 0.5, -0.7)
+        right.set_xlim(-0.05, 1.05)
+        right.set_xticks([0, 1], ["lowest in sweep", "highest in sweep"])
+        right.set_xlabel("chosen box within each parameter's range (grey: the sweep)")
+        st = item.stats
+        right.set_title(
+            f"coverage {st['coverage']:.0%}, density {st['density']:.0%} "
+            f"(base rate {st['base_rate']:.0%})",
+            fontsize="small",
+        )
+        if box.empty:
+            right.text(
+                0.5,
+                0.5,
+                "no restriction: the whole sweep",
+                transform=right.transAxes,
+                ha="center",
+                va="center",
+                color="grey",
+            )
+    _suptitle(figure, title or "Scenario discovery (PRIM): where the outcomes are common")
     return figure
 
 

@@ -58,6 +58,7 @@ def write_report(
     *,
     by: Iterable[str] | None = None,
     outputs: Sequence[str] | None = None,
+    discover: Sequence[str] | None = None,
 ) -> Path:
     """Write figures, tables and ``report.md`` for a results folder (single runs or a sweep).
 
@@ -69,12 +70,17 @@ def write_report(
         by: parameters to group by instead of the experiment's varied parameters.
         outputs: outputs of the sensitivity analysis (default
             :data:`simulation.analysis.sensitivity.DEFAULT_OUTPUTS`).
+        discover: outcomes for scenario discovery (names of
+            :data:`simulation.analysis.discovery.OUTCOMES` or expressions, see
+            :func:`simulation.analysis.discovery.scenario_discovery`); default: the
+            named outcomes, for a sweep with varied parameters; ``[]`` for none.
 
     Returns:
         The path of ``report.md``.
 
     Raises:
-        ConfigError: ``folder`` is not a results folder, or ``by`` names an unknown column.
+        ConfigError: ``folder`` is not a results folder, ``by`` names an unknown column,
+            or an outcome in ``discover`` is not understood.
         OutputError: the report folder cannot be written.
         AllianceError: lifelines is not installed.
     """
@@ -86,12 +92,26 @@ def write_report(
     target = Path(out) if out is not None else root / "report"
     staging = _staging_folder(target)
     try:
-        _build(staging, results, experiment, names, outputs, by_given=by is not None)
+        _build(staging, results, experiment, names, outputs, by is not None, discover)
+        _follow_umask(staging)
         _swap(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target / "report.md"
+
+
+def _follow_umask(folder: Path) -> None:
+    """Give ``folder`` the mode a plain ``mkdir`` would (``mkdtemp`` makes it 0700)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    folder.chmod(0o777 & ~mask)
+
+
+def report_exists(folder: str | os.PathLike, out: str | os.PathLike | None = None) -> bool:
+    """Whether :func:`write_report` would replace an existing report (``out`` as there)."""
+    target = Path(out) if out is not None else Path(folder) / "report"
+    return (target / "report.md").is_file()
 
 
 def _require(module: str, purpose: str) -> None:
@@ -174,46 +194,53 @@ def _build(
     names: list[str],
     outputs: Sequence[str] | None,
     by_given: bool,
+    discover: Sequence[str] | None = None,
 ) -> None:
     from simulation.analysis import figures, summary, survival
 
     runs = results.runs
+    origin = survival.lifespan_origin(results.alliances)
     report = _Report()
     mode, groups = _plot_groups(runs, names)
     report.add(_header(results, experiment, names, by_given))
 
     table = summary.summary_table(results, names)
     _write_csv(table, out / "summary.csv")
-    report.add(_summary_section(table, names))
+    report.add(_summary_section(table, names, origin))
 
     grouped = _grouped_by(mode, names, experiment.sampler)
     km = _stratified(survival.kaplan_meier, results, groups, mode, experiment)
     medians = _stratified(survival.median_survival, results, groups, mode, experiment)
     _write_csv(km, out / "survival.csv")
     _write_csv(medians, out / "median_survival.csv")
-    _save(figures.survival_figure(km, names), out / "survival")
+    _save(figures.survival_figure(km, names, origin=origin), out / "survival")
     report.add(
         _figure_section(
             "Survival",
             "survival",
-            "Kaplan-Meier survival of founded alliances from the month they started forming, "
+            f"Kaplan-Meier survival of founded alliances {survival.ORIGIN_WORDS[origin]}, "
             f"{grouped}; shaded bands are 95% pointwise confidence intervals (exponential "
-            "Greenwood) and a curve crossing the dotted line gives the median lifespan. "
-            + _median_sentence(medians),
+            "Greenwood) and a curve crossing the dotted line gives the Kaplan-Meier median "
+            "lifespan. The rows under the plot give the number of alliances still at risk "
+            "(neither ended nor censored) at each age. " + _median_sentence(medians, origin),
             ["survival.csv", "median_survival.csv"],
         )
     )
+    governance = _governance_column(results.alliances)
+    if governance is not None:
+        report.add(_governance_section(out, results, governance, origin))
 
     hazard = _stratified(survival.hazard_by_age, results, groups, mode, experiment)
     _write_csv(hazard, out / "hazard.csv")
-    _save(figures.hazard_figure(hazard, names), out / "hazard")
+    _save(figures.hazard_figure(hazard, names, origin=origin), out / "hazard")
     report.add(
         _figure_section(
             "Dissolution hazard by age",
             "hazard",
             "Dissolutions of founded alliances per alliance-month at risk in 12-month age bins "
-            f"(life table), {grouped}, with exact Poisson 95% intervals: a rising line means "
-            "alliances become more likely to end as they age.",
+            f"(life table, ages {survival.ORIGIN_WORDS[origin]}), {grouped}, with exact "
+            "Poisson 95% intervals: a rising line means alliances become more likely to end "
+            "as they age.",
             ["hazard.csv"],
         )
     )
@@ -273,10 +300,197 @@ def _build(
         )
     )
 
+    if "end_outcome" in results.alliances.columns:
+        report.add(_outcome_section(out, results, groups, mode, experiment))
+
     if experiment.sampler in ("sobol", "morris"):
         report.add(_sensitivity(out, results, experiment, outputs))
 
+    chosen = _discovery_outcomes(discover, experiment, names)
+    if chosen:
+        report.add(_discovery(out, results, experiment, chosen))
+
     (out / "report.md").write_text("\n".join(report.sections))
+
+
+def _governance_column(alliances: pd.DataFrame) -> str | None:
+    """The governance column to split survival by: the form at founding where known."""
+    for column in ("governance_at_founding", "governance"):
+        if column in alliances.columns and alliances[column].notna().any():
+            return column
+    return None
+
+
+def _governance_section(out: Path, results: Results, column: str, origin: str) -> str:
+    from simulation.analysis import figures, survival
+
+    km = survival.kaplan_meier(results, [], within=column)
+    medians = survival.median_survival(results, [], within=column)
+    _write_csv(km, out / "survival_by_governance.csv")
+    _write_csv(medians, out / "median_by_governance.csv")
+    title = "Survival of founded alliances by governance form (Kaplan-Meier, 95% band)"
+    _save(
+        figures.survival_figure(km, [column], title=title, origin=origin),
+        out / "survival_by_governance",
+    )
+    which = (
+        "the form it had when it was founded (a later change of form does not move an "
+        "alliance to another curve, so no curve profits from the time alliances had to "
+        "live to change)"
+        if column == "governance_at_founding"
+        else "its last governance form (the form at founding is not in these tables)"
+    )
+    return _figure_section(
+        "Survival by governance form",
+        "survival_by_governance",
+        f"Kaplan-Meier survival of founded alliances {survival.ORIGIN_WORDS[origin]}, all "
+        f"runs pooled, one curve per governance form: each alliance counts under {which}. "
+        + _median_sentence(medians, origin),
+        ["survival_by_governance.csv", "median_by_governance.csv"],
+    )
+
+
+def _outcome_section(
+    out: Path, results: Results, groups: list[list[str]], mode: str, experiment: Experiment
+) -> str:
+    from simulation.analysis import figures, summary
+
+    mix = _stratified(summary.outcome_mix, results, groups, mode, experiment)
+    _write_csv(mix, out / "outcomes.csv")
+    _save(figures.outcome_figure(mix), out / "outcomes")
+    return _figure_section(
+        "Outcomes of founded alliances",
+        "outcomes",
+        "How the founded alliances that ended did end, as shares of those ends in each "
+        "setting: success (completed its mission), intermediate (absorbed or wound down) "
+        "or failure (every other cause); 95% Wilson intervals, n is the number of ended "
+        "founded alliances. Alliances still active at the horizon have no outcome yet and "
+        "are left out.",
+        ["outcomes.csv"],
+    )
+
+
+def _densest(found) -> str:
+    """When the whole sweep is the best box: how far the densest box got."""
+    st = found.stats
+    if not found.restricted().empty or not st["densest_restricts"]:
+        return ""
+    return (
+        f"; no box concentrates it much: the densest PRIM found (limiting "
+        f"{st['densest_restricts']}, {st['densest_mass']:.0%} of the rows) has density "
+        f"{st['densest_density']:.0%}"
+    )
+
+
+def _quasi_p(box: pd.DataFrame) -> str:
+    values = box[["qp_lower", "qp_upper"]].to_numpy(dtype=float)
+    if box.empty or pd.isna(values).all():
+        return ""
+    return f"; largest quasi-p-value of a restriction {float(pd.Series(values.ravel()).max()):.2g}"
+
+
+def _noise_sentence(indices: pd.DataFrame) -> str:
+    """Replication noise per output, as a sentence."""
+    columns = ["noise_share", "noise_floor", "replications"]
+    noise = indices.groupby("output", sort=False)[columns].first()
+    if noise["noise_share"].isna().all():
+        return (
+            "With one replication per sample the replication noise is not measured: "
+            "repeat each sample (replications >= 2) to see how much of the variance no "
+            "parameter can explain."
+        )
+    parts = ", ".join(
+        f"{o} {row.noise_share:.0%} ({row.noise_floor:.0%})"
+        for o, row in noise.iterrows()
+        if not pd.isna(row.noise_share)
+    )
+    return (
+        "Replication noise, the variance between the replications of a sample over the "
+        "total variance over runs (`noise_share`), and in brackets its share of the "
+        "variance of the averaged outputs the indices apportion (`noise_floor`): "
+        f"{parts}. No parameter explains that part: noise acts like one more factor "
+        "interacting with all of them, so a parameter without effect has an ST near the "
+        "floor and the S1 add up to at most one minus it. The intervals are the index "
+        "plus or minus 1.96 standard errors of a bootstrap that resamples the replications "
+        "of every sample as well as the design (conservative)."
+    )
+
+
+def _discovery_outcomes(
+    discover: Sequence[str] | None, experiment: Experiment, names: list[str]
+) -> list[str]:
+    """The outcomes to discover: those asked for, else the named ones for a sweep."""
+    if discover is not None:
+        return list(dict.fromkeys(d for d in discover if str(d).strip()))
+    if experiment.sampler is None or not names:
+        return []
+    from simulation.analysis.discovery import OUTCOMES
+
+    return list(OUTCOMES)
+
+
+def _discovery(out: Path, results: Results, experiment: Experiment, outcomes: Sequence[str]) -> str:
+    from simulation.analysis import figures
+    from simulation.analysis.discovery import outcome_for, scenario_discovery
+
+    title = "## Scenario discovery\n\n"
+    if importlib.util.find_spec("ema_workbench") is None:
+        return title + (
+            "Scenario discovery needs ema_workbench: pip install 'alliance-lifecycle[discovery]'."
+        )
+    parameters = [n for n in experiment.varied if n in results.runs.columns] or None
+    lines = [
+        "Which ranges of the varied parameters lead to an outcome? PRIM (the Patient Rule "
+        "Induction Method, EMA Workbench) peels the sweep's parameter space down to a box "
+        "where the outcome is much more common than overall. Coverage is the share of all "
+        "cases inside the box, density the share of the box's rows that are cases (for "
+        "alliances: the probability of the outcome there). The box shown is the one of the "
+        "peeling trajectory with the best harmonic mean of coverage and density; "
+        "quasi-p-values test each restriction (small: not chance).",
+        "",
+    ]
+    boxes, trajectories, found = [], [], []
+    for text in outcomes:
+        outcome = outcome_for(text)
+        try:
+            found_box = scenario_discovery(results, outcome, parameters=parameters)
+        except ConfigError as exc:
+            lines.append(f"- **{outcome.name}**: not computed ({exc}).")
+            continue
+        st = found_box.stats
+        lines.append(
+            f"- **{outcome.name}** ({outcome.description}; {st['cases']} cases among "
+            f"{st['rows']} {outcome.level}, base rate {st['base_rate']:.0%}"
+            + (f", {st['left_out']} undecided left out" if st["left_out"] else "")
+            + f"): {found_box.describe()}; coverage {st['coverage']:.0%}, density "
+            f"{st['density']:.0%} (vs {st['base_rate']:.0%} overall), holding "
+            f"{st['mass']:.0%} of the {outcome.level}"
+            + _quasi_p(found_box.restricted())
+            + _densest(found_box)
+            + "."
+        )
+        boxes.append(found_box.box.assign(outcome=outcome.name, **{k: st[k] for k in st}))
+        trajectories.append(found_box.trajectory.assign(outcome=outcome.name))
+        found.append(found_box)
+    if not found:
+        return title + "\n".join(lines)
+    lead = ["outcome"]
+    table = pd.concat(boxes, ignore_index=True)
+    _write_csv(table[lead + [c for c in table.columns if c not in lead]], out / "discovery.csv")
+    peel = pd.concat(trajectories, ignore_index=True)
+    _write_csv(
+        peel[lead + [c for c in peel.columns if c not in lead]], out / "discovery_peeling.csv"
+    )
+    _save(figures.discovery_figure(found), out / "discovery")
+    text = "\n".join(lines) + (
+        "\n\nLeft: the peeling trajectory of each outcome (every box PRIM tried, from the "
+        "whole sweep at the right to the smallest box at the left; the ring marks the box "
+        "shown); right: the chosen box's range of each restricted parameter within the "
+        "sweep's range."
+    )
+    return _figure_section(
+        "Scenario discovery", "discovery", text, ["discovery.csv", "discovery_peeling.csv"]
+    )
 
 
 def _save(figure, stem: Path) -> None:
@@ -308,21 +522,25 @@ def _sensitivity(
     if experiment.sampler == "sobol":
         text = (
             "Sobol indices (SALib) of each output: S1 is the share of the output's variance "
-            "due to a parameter alone, ST includes its interactions; bars show 95% bootstrap "
-            "intervals. Replications of a sample are averaged first."
+            "due to a parameter alone, ST includes its interactions. Replications of a "
+            "sample are averaged first; bars show 95% intervals from a bootstrap that "
+            "resamples both the replications of every sample (the model's noise) and the "
+            "Saltelli blocks (the design)."
         )
     else:
         text = (
             "Morris screening (SALib): mu* is the mean absolute elementary effect, the change "
             "of the output from a one-step move of a parameter expressed per move across its "
             "whole range; sigma is the spread of those effects (interactions or "
-            "non-linearity). Bars show 95% bootstrap intervals on mu*. Replications of a "
-            "sample are averaged first."
+            "non-linearity). Replications of a sample are averaged first; bars show 95% "
+            "intervals on mu* from a bootstrap that resamples both the replications of "
+            "every sample (the model's noise) and the trajectories."
         )
     text += (
         " Missing outputs: an unreached median lifespan counts as the horizon; samples "
         "without a value drop their whole block of the design (see the blocks columns)."
     )
+    text += " " + _noise_sentence(indices)
     dropped = indices.groupby("output")["blocks_dropped"].first()
     if dropped.any():
         text += (
@@ -371,10 +589,18 @@ def _header(results: Results, experiment: Experiment, names: list[str], by_given
         lines.append(f"- model version {versions or 'unknown'}, commit {commits or 'unknown'}")
     lines += [
         "",
-        "Survival figures count founded alliances only, from the month they started "
-        "forming; alliances still active at the horizon are censored there.",
+        "Survival figures count founded alliances only, "
+        f"{_origin_words(results)}; alliances still active at the horizon are censored "
+        "there.",
     ]
     return "\n".join(lines)
+
+
+def _origin_words(results: Results) -> str:
+    from simulation.analysis.survival import ORIGIN_WORDS, lifespan_origin
+
+    origin = lifespan_origin(results.alliances)
+    return {"founding": "from the month they were founded"}.get(origin, ORIGIN_WORDS[origin])
 
 
 def _distinct(runs: pd.DataFrame, column: str) -> str:
@@ -393,18 +619,27 @@ def _grouped_by(mode: str, names: list[str], sampler: str | None) -> str:
     return f"one curve per setting of {', '.join(names)}"
 
 
-def _median_sentence(medians: pd.DataFrame) -> str:
+def _median_sentence(medians: pd.DataFrame, origin: str = "forming") -> str:
+    from simulation.analysis.survival import ORIGIN_WORDS
+
     reached = medians[medians["reached"]]
+    name = f"Kaplan-Meier median lifespan {ORIGIN_WORDS[origin]}"
     if medians.empty:
         return "No alliance was founded."
     if reached.empty:
-        return "No curve fell to one half before the horizon: the median lifespan is longer."
+        return f"No curve fell to one half before the horizon: the {name} is longer."
     low = reached.loc[reached["median"].idxmin()]
     high = reached.loc[reached["median"].idxmax()]
     if len(medians) == 1:
-        return f"The median lifespan is {low['median']:.0f} months."
+        return f"The {name} is {low['median']:.0f} months."
+    if len(reached) == 1:
+        others = len(medians) - 1
+        return (
+            f"The {name} is {low['median']:.0f} months for {low['setting']}; the other "
+            f"{'setting' if others == 1 else f'{others} settings'} did not reach one half."
+        )
     text = (
-        f"Median lifespans range from {low['median']:.0f} months ({low['setting']}) to "
+        f"The {name} ranges from {low['median']:.0f} months ({low['setting']}) to "
         f"{high['median']:.0f} months ({high['setting']})"
     )
     missing = len(medians) - len(reached)
@@ -421,17 +656,11 @@ def _figure_section(heading: str, stem: str, sentence: str, tables: list[str]) -
     )
 
 
-def _summary_section(table: pd.DataFrame, names: list[str]) -> str:
-    columns = [
-        ("setting", "setting", None),
-        ("runs", "runs", "{:.0f}"),
-        ("alliances_founded", "founded", "{:.0f}"),
-        ("survival_rate", "survival at horizon", "pct"),
-        ("survival_72", "survival at 72 months", "pct"),
-        ("km_median_lifespan", "median lifespan (months)", "{:.0f}"),
-        ("transformation_rate", "transformations per alliance-year", "{:.3f}"),
-        ("renewal_success_rate", "renewal success", "pct"),
-    ]
+def _summary_section(table: pd.DataFrame, names: list[str], origin: str = "forming") -> str:
+    from simulation.analysis.summary import summary_columns
+    from simulation.analysis.survival import ORIGIN_WORDS
+
+    columns = [(c, label, fmt) for c, (label, fmt) in summary_columns(origin).items()]
     head = "| " + " | ".join(label for _, label, _ in columns) + " |"
     rule = "|" + "|".join("---" for _ in columns) + "|"
     rows = []
@@ -445,13 +674,15 @@ def _summary_section(table: pd.DataFrame, names: list[str]) -> str:
     return (
         "## Summary per setting\n\n"
         "Means over the runs of each setting with 95% intervals over replications where "
-        "there are several. Survival at the horizon is the share of founded alliances not "
-        "dissolved when the run ends (young ones included); survival at 72 months is the "
-        "Kaplan-Meier estimate, which accounts for alliances too young to have reached that "
-        "age. The median lifespan is that of the setting's pooled "
-        'Kaplan-Meier curve ("not reached" when survival stayed above one half). All '
-        "figures per setting, with intervals and ends by cause, are in "
-        f"[summary.csv](summary.csv).\n\n{head}\n{rule}\n" + "\n".join(rows) + tail
+        "there are several. Alive at the horizon is the share of founded alliances not "
+        "dissolved when the run ends (young ones included); KM survival at 72 months is "
+        "each run's Kaplan-Meier estimate, which accounts for alliances too young to have "
+        f"reached that age. The KM median lifespan {ORIGIN_WORDS[origin]} is the median of "
+        "the setting's pooled Kaplan-Meier curve (all its founded alliances together; "
+        '"not reached" when survival stayed above one half): the same estimator as in '
+        "the survival figure and as `alliances report` prints. All figures per setting, "
+        f"with intervals and ends by cause, are in [summary.csv](summary.csv).\n\n"
+        f"{head}\n{rule}\n" + "\n".join(rows) + tail
     )
 
 
@@ -465,7 +696,7 @@ def _cell(row: pd.Series, column: str, fmt: str | None) -> str:
     if fmt == "pct":
         text = f"{100 * value:.0f}%"
         low, high = row.get(f"{column}_ci_low"), row.get(f"{column}_ci_high")
-        if low is not None and not pd.isna(low):
-            text += f" ({100 * low:.0f}–{100 * high:.0f})"
+        if low is not None and not pd.isna(low):  # a share's interval stays within 0-100%
+            text += f" ({100 * max(low, 0.0):.0f}–{100 * min(high, 1.0):.0f})"
         return text
     return fmt.format(value)

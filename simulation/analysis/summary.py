@@ -23,6 +23,13 @@ from simulation.analysis.data import (
     settings,
     with_settings,
 )
+from simulation.analysis.survival import (
+    ORIGIN_WORDS,
+    after_warmup,
+    founded_mask,
+    lifespan_origin,
+)
+from simulation.errors import ConfigError
 from simulation.records import END_CAUSES
 from simulation.results import Results
 
@@ -44,7 +51,7 @@ MEAN_FIGURES: tuple[str, ...] = (
 FIGURE_LABELS: dict[str, str] = {
     "survival_rate": "survival at the horizon (share of founded alliances)",
     "survival_72": "Kaplan-Meier survival at 72 months (share)",
-    "median_lifespan": "median lifespan of founded alliances (months)",
+    "median_lifespan": "Kaplan-Meier median lifespan of a run's founded alliances (months)",
     "transformation_rate": "transformations per alliance-year after forming",
     "transformations_per_alliance": "transformations per founded alliance",
     "renewal_success_rate": "renewal success (share of transformation episodes)",
@@ -52,7 +59,31 @@ FIGURE_LABELS: dict[str, str] = {
     "mean_steps_forming": "mean months in forming (founded alliances)",
 }
 
+
+def summary_columns(origin: str = "founding") -> dict[str, tuple[str, str | None]]:
+    """The columns of ``summary.csv`` shown to a reader, with their label and format.
+
+    The one definition of those figures' names: ``alliances report`` prints them under
+    these labels and ``report.md`` uses them as its table headings. ``origin`` is where
+    lifespans start (:func:`simulation.analysis.survival.lifespan_origin`). Formats are
+    a ``str.format`` pattern, ``"pct"`` (a share shown as a percentage) or ``None`` (text).
+    """
+    return {
+        "setting": ("setting", None),
+        "runs": ("runs", "{:.0f}"),
+        "alliances_founded": ("founded", "{:.0f}"),
+        "survival_rate": ("alive at the horizon", "pct"),
+        "survival_72": ("KM survival at 72 months", "pct"),
+        "km_median_lifespan": (f"KM median lifespan {ORIGIN_WORDS[origin]} (months)", "{:.0f}"),
+        "transformation_rate": ("transformations per alliance-year", "{:.3f}"),
+        "renewal_success_rate": ("renewal success", "pct"),
+    }
+
+
 PHASE_COLUMNS: tuple[str, ...] = ("n_forming", "n_founding", "n_evolving", "n_transforming")
+
+#: End outcomes of founded alliances (Model 2's ``end_outcome``), in the report's order.
+OUTCOMES: tuple[str, ...] = ("success", "intermediate", "failure")
 
 
 def _prepare(
@@ -91,7 +122,10 @@ def summary_table(
         ``ends`` and ``share_<cause>`` (share of the setting's dissolutions by cause); and
         ``km_median_lifespan`` with ``_ci_low``/``_ci_high``, the median of the
         setting's pooled Kaplan-Meier curve (NaN when not reached, see
-        :func:`simulation.analysis.survival.median_survival`).
+        :func:`simulation.analysis.survival.median_survival`): the median lifespan the
+        report prints; ``median_lifespan`` is the mean over runs of each run's own
+        Kaplan-Meier median, another estimator, kept for comparison; and
+        ``lifespan_from`` (``founding`` or ``forming``), where the lifespans start.
     """
     from simulation.analysis.survival import median_survival
 
@@ -131,7 +165,8 @@ def summary_table(
         }
     )
     keys = [*names, "setting"]
-    return table.merge(medians, on=keys, how="left", validate="one_to_one")
+    table = table.merge(medians, on=keys, how="left", validate="one_to_one")
+    return table.assign(lifespan_from=lifespan_origin(results.alliances))
 
 
 def ends_by_cause(
@@ -148,16 +183,16 @@ def ends_by_cause(
         ``count``, ``share`` (of the dissolutions in that setting and scope), ``per_run``.
     """
     results, names, runs = _prepare(source, by, max_levels)
-    alliances = results.alliances.merge(
+    alliances = after_warmup(results.alliances, results.runs).merge(
         runs[["run_id", *names, "setting"]], on="run_id", validate="many_to_one"
     )
     n_runs = runs.groupby("setting", observed=True).size()
     rows = []
-    scopes = {"all alliances": None, "founded alliances": "founded"}
+    scopes = {"all alliances": None, "founded alliances": True}
     for values, group in alliances.groupby([*names, "setting"], sort=True, observed=True):
         keys = dict(zip([*names, "setting"], values, strict=True))
         for scope, flag in scopes.items():
-            subset = group if flag is None else group[group[flag].astype(bool)]
+            subset = group if flag is None else group[founded_mask(group)]
             counts = subset["end_cause"].value_counts()
             total = int(sum(int(counts.get(c, 0)) for c in END_CAUSES))
             for cause in END_CAUSES:
@@ -292,3 +327,73 @@ def phase_occupancy(
     )
     columns = [*names, "setting", "step", "phase", "mean", "ci_low", "ci_high", "runs"]
     return table[columns].reset_index(drop=True)
+
+
+def outcome_mix(
+    source: Source,
+    by: Iterable[str] | None = None,
+    *,
+    confidence: float = 0.95,
+    max_levels: int | None = None,
+) -> pd.DataFrame:
+    """How founded alliances that ended did end: success, intermediate or failure.
+
+    Counts the ``end_outcome`` of the founded alliances that ended before the horizon
+    (alive ones have none), pooled over the runs of each setting, with a Wilson score
+    interval for each share.
+
+    Returns:
+        One row per setting and outcome (in the order of :data:`OUTCOMES`, then any other
+        value found): grouping columns, ``setting``, ``outcome``, ``count``, ``ended``
+        (founded alliances that ended), ``share``, ``ci_low``, ``ci_high``.
+
+    Raises:
+        ConfigError: the alliances table has no ``end_outcome`` column (tables written
+            before Model 2).
+    """
+    results, names, runs = _prepare(source, by, max_levels)
+    if "end_outcome" not in results.alliances.columns:
+        raise ConfigError("the alliances table has no 'end_outcome' column (a Model 2 column)")
+    alliances = after_warmup(results.alliances, results.runs)
+    alliances = alliances[founded_mask(alliances) & alliances["end_outcome"].notna()]
+    alliances = alliances.merge(
+        runs[["run_id", *names, "setting"]], on="run_id", validate="many_to_one"
+    )
+    found = [str(v) for v in dict.fromkeys(alliances["end_outcome"].astype(str))]
+    outcomes = [*OUTCOMES, *sorted(set(found) - set(OUTCOMES))]
+    rows = []
+    for values, _group in runs.groupby([*names, "setting"], sort=True, observed=True):
+        keys = dict(zip([*names, "setting"], values, strict=True))
+        ended = alliances[alliances["setting"] == keys["setting"]]["end_outcome"].astype(str)
+        counts = ended.value_counts()
+        for outcome in outcomes:
+            count = int(counts.get(outcome, 0))
+            share, low, high = wilson(count, len(ended), confidence)
+            rows.append(
+                keys
+                | {
+                    "outcome": outcome,
+                    "count": count,
+                    "ended": len(ended),
+                    "share": share,
+                    "ci_low": low,
+                    "ci_high": high,
+                }
+            )
+    columns = [*names, "setting", "outcome", "count", "ended", "share", "ci_low", "ci_high"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def wilson(count: int, total: int, confidence: float = 0.95) -> tuple[float, float, float]:
+    """A share with its Wilson score interval: ``(share, low, high)``; NaN when total is 0."""
+    from scipy import stats
+
+    if total <= 0:
+        return float("nan"), float("nan"), float("nan")
+    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    p = count / total
+    centre = (p + z * z / (2 * total)) / (1 + z * z / total)
+    half = z * np.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / (1 + z * z / total)
+    low = 0.0 if count == 0 else max(0.0, min(p, centre - half))
+    high = 1.0 if count == total else min(1.0, max(p, centre + half))
+    return p, low, high

@@ -1,9 +1,12 @@
 """Survival of founded alliances: Kaplan-Meier curves, median lifespans, hazard by age.
 
-Survival counts founded alliances only, from birth (the start of forming) to dissolution;
-alliances still alive at the horizon are right-censored there. Every function returns a
-tidy DataFrame with one column per grouping parameter and a readable ``setting`` label,
-so the same tables feed notebooks, figures and the report.
+Survival counts founded alliances only, over their ``duration``; alliances still alive at
+the horizon are right-censored there. Tables with a ``founded_at`` column (Model 2) count
+``duration`` from founding and leave it ``<NA>`` for alliances never founded; older tables
+count it from birth (the start of forming) and flag founded alliances in ``founded``.
+:func:`lifespan_origin` says which, and every label of the analysis takes it from there.
+Every function returns a tidy DataFrame with one column per grouping parameter and a
+readable ``setting`` label, so the same tables feed notebooks, figures and the report.
 """
 
 from __future__ import annotations
@@ -15,13 +18,59 @@ import numpy as np
 import pandas as pd
 
 from simulation.analysis.data import as_results, grouping, read_experiment, with_settings
+from simulation.errors import ConfigError
 from simulation.results import Results
 
 Source = Results | str | os.PathLike
 
 
+#: How the origin of ``duration`` is named in labels, by :func:`lifespan_origin`.
+ORIGIN_WORDS: dict[str, str] = {
+    "founding": "from founding",
+    "forming": "from the start of forming",
+}
+
+
+def lifespan_origin(alliances: pd.DataFrame) -> str:
+    """Where ``duration`` starts: ``"founding"`` (Model 2 tables) or ``"forming"`` (older)."""
+    return "founding" if "founded_at" in alliances.columns else "forming"
+
+
+def founded_mask(alliances: pd.DataFrame) -> pd.Series:
+    """True for the alliances that were founded and have a duration.
+
+    Model 2 tables mark a never-founded alliance by a missing ``founded_at`` (and missing
+    ``duration`` and ``event_observed``); older tables by ``founded`` False.
+    """
+    keep = pd.Series(True, index=alliances.index)
+    if "founded_at" in alliances.columns:
+        keep &= alliances["founded_at"].notna()
+    if "founded" in alliances.columns:
+        keep &= alliances["founded"].astype("boolean").fillna(False).astype(bool)
+    for column in ("duration", "event_observed"):
+        if column in alliances.columns:
+            keep &= alliances[column].notna()
+    return keep.astype(bool)
+
+
+def after_warmup(alliances: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
+    """The alliances born at or after their run's ``warmup`` (all of them without one).
+
+    The same cohort as the ``runs`` summaries count, so that the report's figures and the
+    per-run figures describe the same alliances.
+    """
+    if "warmup" not in runs.columns or "born" not in alliances.columns:
+        return alliances
+    warmup = runs.assign(run_id=runs["run_id"].astype("string")).set_index("run_id")["warmup"]
+    start = alliances["run_id"].astype("string").map(warmup).fillna(0).astype(float)
+    return alliances[alliances["born"].to_numpy(dtype=float) >= start.to_numpy()]
+
+
 def founded_alliances(
-    source: Source, by: Iterable[str] | None = None, max_levels: int | None = None
+    source: Source,
+    by: Iterable[str] | None = None,
+    max_levels: int | None = None,
+    within: str | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Founded alliances joined to their run's setting.
 
@@ -31,16 +80,35 @@ def founded_alliances(
             ``source`` is a folder, none for ``Results``).
         max_levels: bin numeric parameters with more distinct values (see
             :func:`simulation.analysis.data.settings`).
+        within: a column of the alliances table (e.g. ``governance_at_founding``) that
+            splits every setting further; it is added to the grouping list and to the
+            ``setting`` label. Alliances without a value are left out.
 
     Returns:
-        The alliances (with the grouping columns and ``setting``) and the grouping list.
+        The alliances (with the grouping columns and ``setting``) and the grouping list;
+        with a ``warmup`` column in the runs table, only the alliances born at or after
+        it (see :func:`after_warmup`).
+
+    Raises:
+        ConfigError: ``within`` is not a column of the alliances table.
     """
     results = as_results(source)
     experiment = None if isinstance(source, Results) else read_experiment(source)
     names = grouping(results.runs, experiment, by)
-    alliances = results.alliances
-    founded = alliances[alliances["founded"].astype(bool)]
-    return with_settings(founded, results.runs, names, max_levels), names
+    alliances = after_warmup(results.alliances, results.runs)
+    founded = alliances[founded_mask(alliances)]
+    founded = founded.astype({"duration": float, "event_observed": bool})
+    frame = with_settings(founded, results.runs, names, max_levels)
+    if within is None:
+        return frame, names
+    if within not in frame.columns:
+        raise ConfigError(f"cannot split by '{within}': not a column of the alliances table")
+    if within in names:
+        raise ConfigError(f"'{within}' is already a grouping parameter")
+    frame = frame[frame[within].notna()].copy()
+    label = frame[within].astype(str).map(lambda v: f"{within}={v}")
+    frame["setting"] = label if not names else frame["setting"] + ", " + label
+    return frame, [*names, within]
 
 
 def _groups(frame: pd.DataFrame, by: Sequence[str]):
@@ -55,6 +123,7 @@ def kaplan_meier(
     *,
     alpha: float = 0.05,
     max_levels: int | None = None,
+    within: str | None = None,
 ) -> pd.DataFrame:
     """Kaplan-Meier survival of founded alliances per setting, with confidence bands.
 
@@ -66,13 +135,20 @@ def kaplan_meier(
         by: grouping parameters (default: the experiment's varied parameters).
         alpha: one minus the confidence level of the band.
         max_levels: bin numeric parameters with more distinct values than this.
+        within: an alliance column splitting each setting (see :func:`founded_alliances`),
+            e.g. ``governance_at_founding``.
 
     Returns:
-        One row per setting and time (months since birth, starting at 0): the grouping
+        One row per setting and time (months of ``duration``, see
+        :func:`lifespan_origin`, starting at 0): the grouping
         columns, ``setting``, ``time``, ``survival``, ``ci_lower``, ``ci_upper``,
         ``at_risk``, ``events`` (dissolutions at that age) and ``censored``.
     """
-    founded, names = founded_alliances(source, by, max_levels)
+    founded, names = founded_alliances(source, by, max_levels, within)
+    return _km_table(founded, names, alpha)
+
+
+def _km_table(founded: pd.DataFrame, names: list[str], alpha: float) -> pd.DataFrame:
     frames = []
     for keys, group in _groups(founded, names):
         fitter = _fit(group, alpha)
@@ -112,12 +188,17 @@ def median_survival(
     *,
     alpha: float = 0.05,
     max_levels: int | None = None,
+    within: str | None = None,
 ) -> pd.DataFrame:
-    """Median lifespan of founded alliances per setting, from the pooled Kaplan-Meier curve.
+    """Kaplan-Meier median lifespan of founded alliances per setting (pooled over runs).
 
-    The median is the first age at which the curve falls to one half; its interval is
-    where the lower and upper bands cross one half. A median that is not reached before
-    the horizon is NaN with ``reached`` False (its lower bound may still be known).
+    The estimator the report and ``alliances report`` print as the median lifespan: the
+    median of the Kaplan-Meier curve of all the setting's founded alliances together (see
+    :func:`lifespan_origin` for where ages start). ``within`` splits settings as in
+    :func:`kaplan_meier`. The median is the first age at which the curve falls to one
+    half; its interval is where the lower and upper bands cross one half. A median that
+    is not reached before the horizon is NaN with ``reached`` False (its lower bound may
+    still be known).
 
     Returns:
         One row per setting: grouping columns, ``setting``, ``alliances``, ``events``,
@@ -125,7 +206,7 @@ def median_survival(
     """
     from lifelines.utils import median_survival_times
 
-    founded, names = founded_alliances(source, by, max_levels)
+    founded, names = founded_alliances(source, by, max_levels, within)
     rows = []
     for keys, group in _groups(founded, names):
         fitter = _fit(group, alpha)
@@ -247,3 +328,26 @@ def _fit(group: pd.DataFrame, alpha: float):
         group["event_observed"].to_numpy(dtype=bool),
         label="km",
     )
+
+
+def number_at_risk(km: pd.DataFrame, times: Sequence[float]) -> pd.DataFrame:
+    """Founded alliances still at risk (not ended, not censored) at each of ``times``.
+
+    Read from a :func:`kaplan_meier` table: the count at age ``t`` is the number of
+    alliances whose duration is at least ``t``, which is the ``at_risk`` of the first
+    tabulated age at or after ``t`` (nobody leaves between two tabulated ages), and 0
+    past the last one.
+
+    Returns:
+        One row per setting (in the order of ``km``) and one column per time.
+    """
+    times = [float(t) for t in times]
+    rows = {}
+    for setting in dict.fromkeys(km["setting"]):
+        curve = km[km["setting"] == setting].sort_values("time")
+        ages = curve["time"].to_numpy(dtype=float)
+        counts = curve["at_risk"].to_numpy(dtype=np.int64)
+        position = np.searchsorted(ages, times, side="left")
+        padded = np.append(counts, 0)
+        rows[setting] = padded[position]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=times)

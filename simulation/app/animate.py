@@ -21,6 +21,7 @@ from tqdm import tqdm
 
 from simulation.app.views import Slide, model_layout
 from simulation.errors import OutputError
+from simulation.i18n import DEFAULT_LANGUAGE, check_language
 from simulation.model import AllianceModel
 from simulation.scenarios import get_scenario
 
@@ -96,6 +97,7 @@ def animate(
     fps: int = 8,
     dpi: int = 72,
     progress: bool = True,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> Path:
     """Run ``scenario`` and write one frame per month (and the start) to ``out``.
 
@@ -107,14 +109,16 @@ def animate(
         fps: frames (months) per second.
         dpi: pixels per inch of the 16 x 9 inch frame (72: 1152 x 648 pixels).
         progress: show a progress bar on stderr.
+        lang: the language of every label (``en``, ``nl`` or ``es``).
 
     Returns:
         The path written.
 
     Raises:
         OutputError: ``out`` cannot be written (see ``check_output``).
-        ParameterError: unknown scenario or a value out of range.
+        ParameterError: unknown scenario, unknown language or a value out of range.
     """
+    check_language(lang)
     overrides = {"seed": seed} | ({"steps": steps} if steps is not None else {})
     params = get_scenario(scenario).params(**overrides)
     out = Path(out)
@@ -142,7 +146,7 @@ def animate(
             ) as bar,
         ):
             while True:
-                slide.draw(model, layout, scenario)
+                slide.draw(model, layout, scenario, lang)
                 writer.grab_frame()
                 bar.update()
                 if not model.running:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from simulation.errors import OutputError, ParameterError
+from simulation.i18n import DEFAULT_LANGUAGE, LANGUAGES, check_language
 
 #: Where ``alliances demo`` listens unless told otherwise (this machine only).
 DEFAULT_HOST = "127.0.0.1"
@@ -31,6 +32,17 @@ def configure_demo(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0: any free)"
     )
+    add_lang_option(parser)
+
+
+def add_lang_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--lang`` (checked by ``check_language``, so a bad one is a one-line error)."""
+    parser.add_argument(
+        "--lang",
+        default=DEFAULT_LANGUAGE,
+        metavar="|".join(LANGUAGES),
+        help=f"language of the page or the frames (default {DEFAULT_LANGUAGE})",
+    )
 
 
 def main_demo(args: argparse.Namespace) -> int:
@@ -39,7 +51,7 @@ def main_demo(args: argparse.Namespace) -> int:
 
     if not 0 <= args.port <= 65535:
         raise ServeError(f"--port must be between 0 and 65535, got {args.port}")
-    serve(args.scenario, host=args.host, port=args.port)
+    serve(args.scenario, host=args.host, port=args.port, lang=check_language(args.lang))
     return 0
 
 
@@ -54,6 +66,7 @@ def configure_animate(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--fps", type=int, default=8, help="months per second (default 8)")
     parser.add_argument("--out", required=True, metavar="FILE.gif", help="file to write")
+    add_lang_option(parser)
 
 
 def main_animate(args: argparse.Namespace) -> int:
@@ -62,8 +75,11 @@ def main_animate(args: argparse.Namespace) -> int:
         raise ParameterError(f"--steps must be at least 1, got {args.steps}")
     if args.fps < 1:
         raise OutputError(f"--fps must be at least 1, got {args.fps}")
+    lang = check_language(args.lang)
     from simulation.app.animate import animate
 
-    out = animate(args.out, args.scenario, steps=args.steps, seed=args.seed, fps=args.fps)
+    out = animate(
+        args.out, args.scenario, steps=args.steps, seed=args.seed, fps=args.fps, lang=lang
+    )
     print(f"animation written to {out}")
     return 0

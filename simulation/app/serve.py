@@ -32,6 +32,8 @@ from simulation.errors import AllianceError
 
 #: The environment variable through which ``alliances demo`` tells the page its scenario.
 SCENARIO_ENV = "ALLIANCES_SCENARIO"
+#: ... and the language it opens in.
+LANG_ENV = "ALLIANCES_LANG"
 #: The module Solara serves (its ``Page`` component).
 APP_MODULE = "simulation.app.app"
 #: Where a missing asset would be fetched from in offline mode: a closed port on this host.
@@ -51,11 +53,14 @@ class ServeError(AllianceError):
     """The page cannot be served: port in use, host unknown, assets missing."""
 
 
-def offline_environment(environ: Mapping[str, str], scenario: str) -> dict[str, str]:
+def offline_environment(
+    environ: Mapping[str, str], scenario: str, lang: str = "en"
+) -> dict[str, str]:
     """The variables to set for serving ``scenario`` offline, given the current ``environ``."""
     wanted = {name: value for name, value in OFFLINE_DEFAULTS.items() if name not in environ}
     wanted["SOLARA_APP"] = APP_MODULE
     wanted[SCENARIO_ENV] = scenario
+    wanted[LANG_ENV] = lang
     return wanted
 
 
@@ -153,6 +158,7 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8521,
     announce: Callable[[str], None] | None = None,
+    lang: str = "en",
 ) -> None:
     """Serve the classroom page until interrupted.
 
@@ -161,15 +167,18 @@ def serve(
         host: the address to listen on (default: this machine only).
         port: the port (0: any free port).
         announce: called with the page's URL once the port is bound (default: print it).
+        lang: the language the page opens in (it has a switch for the others).
 
     Raises:
         ServeError: the port is taken, the host is unknown, or assets are missing.
-        ParameterError: the scenario does not exist.
+        ParameterError: the scenario or the language does not exist.
     """
+    from simulation.i18n import check_language
     from simulation.scenarios import get_scenario
 
     get_scenario(scenario)
-    os.environ.update(offline_environment(os.environ, scenario))
+    check_language(lang)
+    os.environ.update(offline_environment(os.environ, scenario, lang))
     # Served over plain http on a host other than "localhost", Solara warns on every first
     # page load that it falls back to SameSite=lax cookies; that is right for a page that
     # is not embedded in an iframe.

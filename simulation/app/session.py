@@ -29,6 +29,7 @@ from simulation.app.views import (
     pressure_figure,
     running_figures,
 )
+from simulation.i18n import DEFAULT_LANGUAGE
 from simulation.model import AllianceModel
 
 #: Resolution of the page's panels (pixels per inch of the figure sizes in ``views``).
@@ -137,14 +138,14 @@ class LiveRun:
         with self.lock:
             return running_figures(self.model)
 
-    def snapshot(self, dpi: int = PAGE_DPI) -> Snapshot:
-        """Draw the three panels as they are now."""
+    def snapshot(self, dpi: int = PAGE_DPI, lang: str = DEFAULT_LANGUAGE) -> Snapshot:
+        """Draw the three panels as they are now, labelled in ``lang``."""
         with self.lock:
             figures = running_figures(self.model)
             panels = (
-                network_figure(self.model, self.layout),
-                phase_counts_figure(self.model),
-                pressure_figure(self.model),
+                network_figure(self.model, self.layout, lang),
+                phase_counts_figure(self.model, lang),
+                pressure_figure(self.model, lang),
             )
             running = self.running
         # the figures hold copies of the arrays, so saving them needs no lock

@@ -9,12 +9,16 @@ server's threads; nothing here knows about Solara.
 Readable from the back of a room: large type, thick lines, a colour-blind-safe phase
 palette (Okabe-Ito orange, blue and green, and Tol's red), and every phase told apart by
 a second channel as well: a marker shape in the network and a line style over time.
+
+Every word drawn is English source text translated with ``simulation.i18n``: the drawing
+functions take ``lang`` (``en``, ``nl`` or ``es``).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -23,10 +27,12 @@ from matplotlib.figure import Figure
 from scipy.spatial import cKDTree
 
 from simulation import palette
+from simulation.i18n import DEFAULT_LANGUAGE, N_, translator
 from simulation.model import AllianceModel
 from simulation.params import Params
-from simulation.records import TIMESERIES_COLUMNS
+from simulation.records import OUTCOMES, TIMESERIES_COLUMNS
 from simulation.scenarios import get_scenario
+from simulation.terms import PHASES
 
 #: The four living phases, in lifecycle order (index = the model's phase code).
 PHASE_LABELS: tuple[str, ...] = ("forming", "founding", "evolving", "transforming")
@@ -34,7 +40,7 @@ PHASE_LABELS: tuple[str, ...] = ("forming", "founding", "evolving", "transformin
 PHASE_COLOURS: tuple[str, ...] = tuple(palette.PHASE_COLOURS[p] for p in PHASE_LABELS)
 #: Organisations in no alliance.
 UNALLIED_COLOUR = palette.UNALLIED_COLOUR
-UNALLIED_LABEL = "in no alliance"
+UNALLIED_LABEL = N_("in no alliance")
 #: Second channel for the network: a marker shape per phase.
 PHASE_MARKERS: tuple[str, ...] = ("o", "s", "D", "^")
 #: Second channel over time: a line style per phase.
@@ -88,19 +94,28 @@ class Control:
 
 #: The sliders, in the order the page shows them.
 CONTROLS: tuple[Control, ...] = (
-    Control("pressure", "Pressure", 0.0, 1.0, 0.05, "environmental pressure (C20)"),
-    Control("foresight", "Foresight", 0.0, 1.0, 0.05, "mission tracks the need early (C27)"),
+    Control("pressure", N_("Pressure"), 0.0, 1.0, 0.05, N_("pressure from the environment (C20)")),
+    Control(
+        "foresight", N_("Foresight"), 0.0, 1.0, 0.05, N_("the mission follows the need early (C27)")
+    ),
     Control(
         "collective_leadership",
-        "Collective leadership",
+        N_("Collective leadership"),
         0.0,
         1.0,
         0.05,
-        "shared leadership in transforming (C22)",
+        N_("shared leadership in transforming (C22)"),
     ),
-    Control("open_share", "Open alliances", 0.0, 1.0, 0.05, "share founded open (C15)"),
-    Control("forming_care", "Care in forming", 0.0, 1.0, 0.05, "strict trust and consensus (C24)"),
-    Control("n_organisations", "Organisations", 20, 600, 10, "size of the population"),
+    Control("open_share", N_("Open alliances"), 0.0, 1.0, 0.05, N_("share founded open (C15)")),
+    Control(
+        "forming_care",
+        N_("Care in forming"),
+        0.0,
+        1.0,
+        0.05,
+        N_("strict trust and consensus (C24)"),
+    ),
+    Control("n_organisations", N_("Organisations"), 20, 600, 10, N_("size of the population")),
 )
 
 
@@ -215,6 +230,9 @@ class RunningFigures:
         revolutionary: revolutionary renewals so far (transforming back to forming).
         allied_share: share of organisations in at least one alliance now.
         alliances: number of alliances in each living phase now.
+        outcomes: alliances ended so far by outcome (``success``, ``intermediate``,
+            ``failure``; see ``simulation.terms.END_OUTCOMES``).
+        causes: alliances ended so far by end cause.
     """
 
     month: int
@@ -227,6 +245,8 @@ class RunningFigures:
     revolutionary: int
     allied_share: float
     alliances: dict[str, int]
+    outcomes: dict[str, int] = field(default_factory=dict)
+    causes: dict[str, int] = field(default_factory=dict)
 
     @property
     def shock_pending(self) -> bool:
@@ -239,10 +259,25 @@ class RunningFigures:
         return self.month >= self.horizon
 
 
+def end_counts(model: AllianceModel) -> tuple[dict[str, int], dict[str, int]]:
+    """Alliances ended so far, by outcome and by cause.
+
+    The outcome of a cause is the model's own (``simulation.records.OUTCOMES``, the
+    ``end_outcome`` column); a cause the model has no outcome for counts as a failure.
+    """
+    store = model.world.alliances
+    causes = Counter(cause for cause in store.end_cause[: store.count] if cause)
+    outcomes: Counter[str] = Counter()
+    for cause, n in causes.items():
+        outcomes[OUTCOMES.get(cause, "failure")] += n
+    return dict(outcomes), dict(causes)
+
+
 def running_figures(model: AllianceModel) -> RunningFigures:
     """The running figures of ``model`` now."""
     last = dict(zip(TIMESERIES_COLUMNS, model.series.rows[-1], strict=True))
     counts = model.phase_counts()
+    outcomes, causes = end_counts(model)
     return RunningFigures(
         month=int(model.steps),
         horizon=int(model.params.steps),
@@ -254,6 +289,8 @@ def running_figures(model: AllianceModel) -> RunningFigures:
         revolutionary=int(last["revolutionary_total"]),
         allied_share=float(last["share_allied"]),
         alliances={phase: counts[phase] for phase in PHASE_LABELS},
+        outcomes=outcomes,
+        causes=causes,
     )
 
 
@@ -284,12 +321,15 @@ def marker_area(ax: Axes, layout: Layout) -> float:
     return float(np.clip(diameter**2, 12.0, 260.0))
 
 
-def draw_network(ax: Axes, model: AllianceModel, layout: Layout) -> None:
+def draw_network(
+    ax: Axes, model: AllianceModel, layout: Layout, lang: str = DEFAULT_LANGUAGE
+) -> None:
     """Organisations coloured (and shaped) by the phase of their most advanced alliance.
 
     Lines join organisations that share an alliance; each alliance is drawn as a star
     around one member to keep the picture light.
     """
+    _ = translator(lang)
     positions = layout.positions
     area = marker_area(ax, layout)
     phase = model.organisation_phase()
@@ -307,7 +347,7 @@ def draw_network(ax: Axes, model: AllianceModel, layout: Layout) -> None:
         marker="o",
         linewidths=0,
         zorder=2,
-        label=UNALLIED_LABEL,
+        label=_(UNALLIED_LABEL),
     )
     for code, (label, colour, marker) in enumerate(
         zip(PHASE_LABELS, PHASE_COLOURS, PHASE_MARKERS, strict=True)
@@ -322,30 +362,35 @@ def draw_network(ax: Axes, model: AllianceModel, layout: Layout) -> None:
             edgecolors="black",
             linewidths=0.8,
             zorder=3 + code,
-            label=label,
+            label=_(PHASES[label]),
         )
     ax.set_xlim(-NETWORK_LIMIT, NETWORK_LIMIT)
     ax.set_ylim(-NETWORK_LIMIT, NETWORK_LIMIT)
     ax.set_aspect("equal")
     ax.set_axis_off()
-    ax.set_title("Organisations", fontsize=TITLE_SIZE, fontweight="bold", loc="left")
+    ax.set_title(_("Organisations"), fontsize=TITLE_SIZE, fontweight="bold", loc="left")
     legend = ax.legend(
-        title="colour: phase of their alliance; lines: partners",
+        title=_("colour: phase of their alliance; lines: partners"),
         title_fontsize=LEGEND_SIZE,
         loc="upper center",
         bbox_to_anchor=(0.5, 0.0),
         ncol=3,
         fontsize=LEGEND_SIZE,
         frameon=False,
-        handletextpad=0.3,
-        columnspacing=1.0,
+        handletextpad=0.2,
+        columnspacing=0.5,
+        borderpad=0.2,
     )
     for handle in legend.legend_handles:
         handle.set_sizes([160.0])
 
 
 def draw_phase_counts(
-    ax: Axes, series: dict[str, np.ndarray], horizon: int, legend: str = "right"
+    ax: Axes,
+    series: dict[str, np.ndarray],
+    horizon: int,
+    legend: str = "right",
+    lang: str = DEFAULT_LANGUAGE,
 ) -> None:
     """Number of alliances in each phase, month by month.
 
@@ -354,7 +399,9 @@ def draw_phase_counts(
         series: the per-month series (``history``).
         horizon: the last month of the run (the x axis is fixed to it).
         legend: where the legend goes, ``"right"`` of the axes or ``"below"`` them.
+        lang: the language of the labels.
     """
+    _ = translator(lang)
     months = series["step"]
     top = 5.0
     for label, colour, style in zip(PHASE_LABELS, PHASE_COLOURS, PHASE_LINESTYLES, strict=True):
@@ -366,18 +413,20 @@ def draw_phase_counts(
             color=colour,
             linestyle=style,
             linewidth=LINE_WIDTH,
-            label=label,
+            label=_(PHASES[label]),
             solid_capstyle="butt",
         )
     ax.set_xlim(0, max(horizon, 1))
     ax.set_ylim(0, math.ceil(top * 1.15))
-    ax.set_xlabel("month", fontsize=LABEL_SIZE)
-    ax.set_ylabel("alliances", fontsize=LABEL_SIZE)
-    _style_axes(ax, "Alliances in each phase")
+    ax.set_xlabel(_("month"), fontsize=LABEL_SIZE)
+    ax.set_ylabel(_("alliances"), fontsize=LABEL_SIZE)
+    _style_axes(ax, _("Alliances in each phase"))
     below = legend == "below"
     ax.legend(
-        loc="upper center" if below else "upper left",
-        bbox_to_anchor=(0.45, -0.3) if below else (1.0, 1.0),
+        loc="lower center" if below else "upper left",
+        # below: centred on the whole figure, so longer labels (Dutch) still fit
+        bbox_to_anchor=(0.5, 0.0) if below else (1.0, 1.0),
+        bbox_transform=ax.figure.transFigure if below else ax.transAxes,
         ncol=2 if below else 1,
         fontsize=LEGEND_SIZE,
         frameon=False,
@@ -388,12 +437,17 @@ def draw_phase_counts(
 
 
 def draw_pressure(
-    ax: Axes, series: dict[str, np.ndarray], horizon: int, next_pressure: float | None = None
+    ax: Axes,
+    series: dict[str, np.ndarray],
+    horizon: int,
+    next_pressure: float | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> None:
     """Pressure month by month; a pending shock shows as a red step to next month."""
+    _ = translator(lang)
     months, pressure = series["step"], series["pressure"]
     ax.fill_between(months, 0, pressure, color="#CCCCCC", linewidth=0)
-    ax.plot(months, pressure, color=PRESSURE_COLOUR, linewidth=LINE_WIDTH, label="pressure")
+    ax.plot(months, pressure, color=PRESSURE_COLOUR, linewidth=LINE_WIDTH, label=_("pressure"))
     if next_pressure is not None and months.size and next_pressure > pressure[-1] + 1e-9:
         month = months[-1]
         ax.plot(
@@ -404,7 +458,7 @@ def draw_pressure(
             linestyle=(0, (2, 1)),
         )
         ax.annotate(
-            f"shock \u2192 {next_pressure:.2f}",
+            _("shock \u2192 {pressure}").format(pressure=f"{next_pressure:.2f}"),
             xy=(month + 1, next_pressure),
             xytext=(-6, 4) if month > 0.6 * horizon else (6, 4),
             textcoords="offset points",
@@ -417,9 +471,9 @@ def draw_pressure(
     ax.set_xlim(0, max(horizon, 1))
     ax.set_ylim(0, 1.12)
     ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
-    ax.set_xlabel("month", fontsize=LABEL_SIZE)
-    ax.set_ylabel("pressure", fontsize=LABEL_SIZE)
-    _style_axes(ax, "Environmental pressure")
+    ax.set_xlabel(_("month"), fontsize=LABEL_SIZE)
+    ax.set_ylabel(_("pressure"), fontsize=LABEL_SIZE)
+    _style_axes(ax, _("Environmental pressure"))
 
 
 def _inches(figure: Figure, left: float, right: float, bottom: float, top: float) -> dict:
@@ -438,42 +492,61 @@ def _inches(figure: Figure, left: float, right: float, bottom: float, top: float
     }
 
 
-def network_figure(model: AllianceModel, layout: Layout) -> Figure:
+def network_figure(model: AllianceModel, layout: Layout, lang: str = DEFAULT_LANGUAGE) -> Figure:
     """The network panel as a figure of its own (for the page)."""
     figure = Figure(figsize=(6.2, 6.9), dpi=100)
     grid = figure.add_gridspec(1, 1, **_inches(figure, 0.05, 0.05, 1.25, 0.55))
-    draw_network(figure.add_subplot(grid[0, 0]), model, layout)
+    draw_network(figure.add_subplot(grid[0, 0]), model, layout, lang)
     return figure
 
 
-def phase_counts_figure(model: AllianceModel) -> Figure:
+def phase_counts_figure(model: AllianceModel, lang: str = DEFAULT_LANGUAGE) -> Figure:
     """The phase-counts panel as a figure of its own (for the page)."""
     figure = Figure(figsize=(6.0, 4.1), dpi=100)
     grid = figure.add_gridspec(1, 1, **_inches(figure, 1.0, 0.35, 1.45, 0.5))
     draw_phase_counts(
-        figure.add_subplot(grid[0, 0]), history(model), model.params.steps, legend="below"
+        figure.add_subplot(grid[0, 0]),
+        history(model),
+        model.params.steps,
+        legend="below",
+        lang=lang,
     )
     return figure
 
 
-def pressure_figure(model: AllianceModel) -> Figure:
+def pressure_figure(model: AllianceModel, lang: str = DEFAULT_LANGUAGE) -> Figure:
     """The pressure panel as a figure of its own (for the page)."""
     figure = Figure(figsize=(6.0, 3.3), dpi=100)
     grid = figure.add_gridspec(1, 1, **_inches(figure, 1.0, 0.35, 0.8, 0.5))
     figures = running_figures(model)
     draw_pressure(
-        figure.add_subplot(grid[0, 0]), history(model), figures.horizon, figures.next_pressure
+        figure.add_subplot(grid[0, 0]),
+        history(model),
+        figures.horizon,
+        figures.next_pressure,
+        lang=lang,
     )
     return figure
 
 
-def caption(figures: RunningFigures, scenario: str | None = None) -> str:
+def caption(
+    figures: RunningFigures, scenario: str | None = None, lang: str = DEFAULT_LANGUAGE
+) -> str:
     """One line of running figures, e.g. for the title of a slide frame."""
+    _ = translator(lang)
     head = f"{scenario}  \u00b7  " if scenario else ""
-    return (
-        f"{head}month {figures.month}/{figures.horizon}  \u00b7  pressure {figures.pressure:.2f}"
-        f"  \u00b7  founded {figures.founded}  \u00b7  dissolved {figures.dissolved}  \u00b7  "
-        f"renewals: {figures.evolutionary} evolutionary, {figures.revolutionary} revolutionary"
+    return head + _(
+        "month {month}/{horizon}  \u00b7  pressure {pressure}  \u00b7  founded {founded}"
+        "  \u00b7  ended {ended}  \u00b7  renewals: {evolutionary} evolutionary,"
+        " {revolutionary} revolutionary"
+    ).format(
+        month=figures.month,
+        horizon=figures.horizon,
+        pressure=f"{figures.pressure:.2f}",
+        founded=figures.founded,
+        ended=figures.dissolved,
+        evolutionary=figures.evolutionary,
+        revolutionary=figures.revolutionary,
     )
 
 
@@ -491,7 +564,7 @@ class Slide:
         """A new 16 x 9 inch slide figure (``dpi`` 72: 1152 x 648 pixels)."""
         figure = Figure(figsize=(16.0, 9.0), dpi=dpi)
         left = figure.add_gridspec(1, 1, **_inches(figure, 0.1, 8.6, 1.3, 0.95))
-        right = figure.add_gridspec(2, 1, hspace=0.42, **_inches(figure, 8.4, 2.3, 0.75, 0.95))
+        right = figure.add_gridspec(2, 1, hspace=0.42, **_inches(figure, 8.4, 3.4, 0.75, 0.95))
         return cls(
             figure,
             figure.add_subplot(left[0, 0]),
@@ -499,15 +572,21 @@ class Slide:
             figure.add_subplot(right[1, 0]),
         )
 
-    def draw(self, model: AllianceModel, layout: Layout, scenario: str | None) -> None:
-        """Draw the model as it is now."""
+    def draw(
+        self,
+        model: AllianceModel,
+        layout: Layout,
+        scenario: str | None,
+        lang: str = DEFAULT_LANGUAGE,
+    ) -> None:
+        """Draw the model as it is now, with every label in ``lang``."""
         for ax in (self.network, self.counts, self.pressure):
             ax.clear()
         figures = running_figures(model)
         series = history(model)
-        draw_network(self.network, model, layout)
-        draw_phase_counts(self.counts, series, figures.horizon)
-        draw_pressure(self.pressure, series, figures.horizon, figures.next_pressure)
+        draw_network(self.network, model, layout, lang)
+        draw_phase_counts(self.counts, series, figures.horizon, lang=lang)
+        draw_pressure(self.pressure, series, figures.horizon, figures.next_pressure, lang=lang)
         self.figure.suptitle(
-            caption(figures, scenario), fontsize=TICK_SIZE, fontweight="bold", y=0.985
+            caption(figures, scenario, lang), fontsize=TICK_SIZE, fontweight="bold", y=0.985
         )

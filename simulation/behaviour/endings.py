@@ -56,26 +56,21 @@ def goal_reached(params: Params, relevance: np.ndarray) -> np.ndarray:
 def agree_to_end(
     params: Params,
     groups: Groups,
-    worth: np.ndarray,
+    commitment: np.ndarray,
     trust: np.ndarray,
     votes: np.ndarray,
-    months: np.ndarray,
 ) -> np.ndarray:
     """Per group: the members agree to wind the alliance down (C21).
 
-    Agreement needs a share ``wind_down_share`` of members who no longer find membership
-    worth it (worth below one half, or a vote to end) and a mean trust of at least
-    ``wind_down_trust``: without trust a crisis ends in failure, not in agreement. The
-    members first give their leaders ``wind_down_patience`` months (``months`` is the
-    time in transforming per group), unless they vote to end.
+    Agreement needs a share ``wind_down_share`` of members who have lost the will to go
+    on (commitment below ``wind_down_commitment``, or a vote to end) and a mean trust of at least
+    ``wind_down_trust``: without trust a crisis ends in failure, not in agreement. Since
+    commitment follows each member's satisfaction month by month, when that happens
+    comes out of what the members go through, not out of a timer.
     """
-    done = (worth < 0.5) | votes
-    voted = groups.sum(votes.astype(float)) > 0
-    patient = (months >= params.wind_down_patience) | voted
-    return (
-        patient
-        & (groups.mean(done.astype(float)) >= params.wind_down_share)
-        & (trust >= params.wind_down_trust)
+    done = (commitment < params.wind_down_commitment) | votes
+    return (groups.mean(done.astype(float)) >= params.wind_down_share) & (
+        trust >= params.wind_down_trust
     )
 
 

@@ -203,7 +203,9 @@ def newcomers(
         if proposing.shape[0]:
             owner, known = world.trust.known_many(groups.org[proposing])
             trusted = world.trust.get(groups.org[proposing][owner], known) >= p.referral_trust
-            keep = trusted & free[known]
+            # Co-members are trusted acquaintances too, but proposing them admits nobody.
+            outside = ~world.members.contains(ids[groups.group[proposing[owner]]], known)
+            keep = trusted & free[known] & outside
             owner, known = owner[keep], known[keep]
             # Each proposing member proposes one trusted acquaintance, drawn at random.
             order = rng.permutation(owner.shape[0])

@@ -47,11 +47,24 @@ def initiation_probability(world: World) -> np.ndarray:
     return np.where(world.free(), unit(chance), 0.0)
 
 
-def partner_scores(world: World, inviters: np.ndarray, candidates: np.ndarray) -> np.ndarray:
-    """How attractive each candidate is to its inviter (C3): alike, trusted, complementary."""
+def partner_scores(
+    world: World,
+    inviters: np.ndarray,
+    candidates: np.ndarray,
+    missions: np.ndarray | None = None,
+) -> np.ndarray:
+    """How attractive each candidate is to its inviter (C3): alike, trusted, complementary.
+
+    With ``missions`` (rows not NaN: a new forming around a renewed mission, C26) likeness
+    is to the mission rather than to the inviter.
+    """
     p = world.params
     caps = world.population.capabilities
     alike = similarity(world, inviters, candidates)
+    if missions is not None:
+        around = ~np.isnan(missions[:, 0])
+        fits = commit.fit(p, world.population.values[candidates], np.nan_to_num(missions))
+        alike = np.where(around, fits, alike)
     trusted = world.trust.get(inviters, candidates)
     adds = np.maximum(caps[candidates] - caps[inviters], 0.0).mean(axis=1)
     return p.seek_similarity * alike + p.seek_trust * trusted + p.seek_complementarity * adds
@@ -79,6 +92,7 @@ def invite(
     free: np.ndarray,
     rng: np.random.Generator,
     alliances: np.ndarray | None = None,
+    missions: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Who each inviter invites, and who accepts, for all inviters at once (C3, C4, C5, C24).
 
@@ -86,7 +100,8 @@ def invite(
     ``strangers_considered`` strangers (more with care: ``care_exploration``), with free
     attention and not yet in the inviter's alliance. Up to ``per_inviter`` are invited,
     sampled by attractiveness (Gumbel top-k at ``invite_temperature``); each accepts by
-    its own view of the inviter.
+    its own view of the inviter. ``missions`` (per inviter, optional) scores candidates
+    by their fit with the mission instead of their likeness to the inviter.
 
     Returns:
         (inviter position, invitee) for each accepted invitation.
@@ -105,7 +120,8 @@ def invite(
     owner, candidate = owner[keep], candidate[keep]
     if owner.shape[0] == 0:
         return owner, candidate
-    noisy = partner_scores(world, inviters[owner], candidate) / p.invite_temperature
+    around = None if missions is None else missions[owner]
+    noisy = partner_scores(world, inviters[owner], candidate, around) / p.invite_temperature
     noisy += rng.gumbel(size=owner.shape[0])
     order = np.lexsort((-noisy, owner))
     owner, candidate = owner[order], candidate[order]
@@ -157,11 +173,11 @@ def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
     groups = groups_of(world, ids)
     commitment = world.members.commitment[groups.rows]
     mission = store.mission[ids]
-    first = (store.revolutionary_renewals[ids] == 0)[:, None]
-    negotiated = mission + p.negotiation_rate * (
-        negotiated_mission(world, groups, commitment) - mission
-    )
-    mission = np.where(first, negotiated, mission)
+    # After a revolutionary renewal the new mission is the starting point; it is
+    # renegotiated only at a share ``renegotiation`` of the usual rate (C26).
+    renewal = store.revolutionary_renewals[ids] > 0
+    rate = p.negotiation_rate * np.where(renewal, p.renegotiation, 1.0)
+    mission = mission + rate[:, None] * (negotiated_mission(world, groups, commitment) - mission)
     outcome.update("mission", ids, mission)
 
     fit = commit.member_fit(world, groups, mission)
@@ -181,12 +197,24 @@ def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
     size = groups.sum(stays)
     consensus = groups.sum(fit * stays) / np.maximum(size, 1.0)
 
-    # Alliances still short of members invite one more partner (C4).
-    short = np.flatnonzero(size < p.target_size)
+    # Alliances still short of members invite one more partner (C4); a new forming after
+    # a renewal also invites while it lacks consensus, looking for partners who fit the
+    # new mission (C26).
+    lacking = renewal & (consensus < p.forming_consensus_needed)
+    short = np.flatnonzero((size < p.target_size) | lacking)
     if short.shape[0]:
         pick = groups.start[short] + np.floor(rng.random(short.shape[0]) * groups.size[short])
         inviters = groups.org[pick.astype(np.int64)]
-        owner, invitee = invite(world, inviters, 1, world.free(), rng, alliances=ids[short])
+        around = np.where(renewal[short][:, None], mission[short], np.nan)
+        owner, invitee = invite(
+            world,
+            inviters,
+            1,
+            world.free(),
+            rng,
+            alliances=ids[short],
+            missions=around if renewal[short].any() else None,
+        )
         for k, org in zip(owner.tolist(), invitee.tolist(), strict=True):
             outcome.joins.append((int(ids[short[k]]), np.array([org]), p.founder_commitment))
 
@@ -214,7 +242,6 @@ def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
     outcome.move(ids[ready], FOUNDING, "founded")
     failed = ~ready & (age >= p.max_forming_steps)
     # A new forming after a revolutionary renewal that fails is a renewal that failed.
-    renewal = store.revolutionary_renewals[ids] > 0
     outcome.move(ids[failed & ~renewal], DISSOLVED, "formation_failed")
     outcome.move(ids[failed & renewal], DISSOLVED, "transformation_failed")
     return outcome

@@ -165,7 +165,7 @@ def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
         outcome.mergers.append((int(ids[k]), int(absorber[k])))
     outcome.move(ids[merged], DISSOLVED, "absorbed")
     agreed = (
-        ~renewed & ~merged & endings.agree_to_end(p, groups, worth, mean_trust, votes == 2, age)
+        ~renewed & ~merged & endings.agree_to_end(p, groups, commitment, mean_trust, votes == 2)
     )
     outcome.move(ids[agreed], DISSOLVED, "wound_down")
     failed = ~renewed & ~merged & ~agreed & (age >= p.max_transforming_steps)

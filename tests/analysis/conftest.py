@@ -36,6 +36,7 @@ def _alliances(rows):
     frame["run_id"] = frame["run_id"].astype("string")
     if "founded" not in frame.columns:
         frame["founded"] = True
+    frame["founded"] = frame["founded"].map(lambda v: True if pd.isna(v) else bool(v))
     if "end_cause" not in frame.columns:
         frame["end_cause"] = np.where(frame["event_observed"], "transformation_failed", None)
     frame["end_cause"] = frame["end_cause"].astype("string")
@@ -137,3 +138,56 @@ def sobol_folder(tmp_path_factory):
         "calc_second_order": False,
     }
     return _save_sweep(folder, specs, experiment)
+
+
+#: Columns that Model 2 added to the alliances table.
+MODEL2_COLUMNS = (
+    "founded_at",
+    "end_outcome",
+    "governance",
+    "governance_at_founding",
+    "founding_size",
+    "founding_value_spread",
+    "founding_complementarity",
+    "founding_trust",
+)
+
+
+def older_alliances(alliances):
+    """Model 2 alliance rows rewritten as tables were before it: ages from birth.
+
+    ``duration`` runs from birth to the end or the horizon for every alliance,
+    ``event_observed`` is a plain boolean, and the Model 2 columns are gone.
+    """
+    frame = alliances.copy()
+    founded = frame["founded"].to_numpy(dtype=bool)
+    ended = frame["ended"]
+    horizon = int(np.nanmax(ended.to_numpy(dtype=float, na_value=np.nan))) + 1
+    since_birth = np.where(founded, frame["duration"].fillna(0) + frame["founded_at"].fillna(0), 0)
+    since_birth = since_birth - np.where(founded, frame["born"], 0)
+    never = ended.fillna(horizon).to_numpy(dtype=np.int64) - frame["born"].to_numpy()
+    frame["duration"] = np.where(founded, since_birth, never).astype(np.int64)
+    frame["event_observed"] = ended.notna().to_numpy(dtype=bool)
+    return frame.drop(columns=[c for c in MODEL2_COLUMNS if c in frame.columns])
+
+
+@pytest.fixture(scope="session")
+def model2_folder(grid_folder):
+    """The grid sweep: the model writes Model 2 tables."""
+    assert "founded_at" in pd.read_parquet(grid_folder / "alliances").columns
+    return grid_folder
+
+
+@pytest.fixture(scope="session")
+def older_folder(grid_folder, tmp_path_factory):
+    """The grid sweep with its alliances table as written before Model 2."""
+    import shutil
+
+    from simulation import load
+
+    folder = tmp_path_factory.mktemp("older") / "sweep"
+    results = load(grid_folder)
+    results.alliances = older_alliances(results.alliances)
+    results.save(folder, tables=("runs", "alliances", "timeseries"))
+    shutil.copy(grid_folder / "experiment.json", folder / "experiment.json")
+    return folder

@@ -147,3 +147,90 @@ def test_sensitivity_of_a_real_sobol_sweep(sobol_folder):
     assert set(table["parameter"]) == {"pressure", "foresight"}
     assert set(table["output"]) == {"survival_rate", "transformation_rate"}
     assert (table["blocks_used"] + table["blocks_dropped"] == 4).all()
+
+
+def _noisy(X, sd, replications, seed=0):
+    """An output x0 + 2 x2 plus Gaussian replication noise of standard deviation ``sd``."""
+    rng = np.random.default_rng(seed)
+    return _runs(
+        X,
+        {"transformation_rate": lambda x, i, rep: x[0] + 2 * x[2] + rng.normal(0, sd)},
+        replications=replications,
+    )
+
+
+def test_noise_share_is_within_sample_over_total_variance():
+    X = sobol_sample.sample(PROBLEM, 256, calc_second_order=False, seed=11)
+    # var(x0 + 2 x2) = 5/12 for uniform parameters; noise variance 5/12 too: share one half
+    runs = _noisy(X, np.sqrt(5 / 12), replications=4)
+    table = sensitivity_indices(
+        runs, ["transformation_rate"], experiment=_sobol(calc_second_order=False), bootstrap=0
+    )
+    assert table["noise_share"].iloc[0] == pytest.approx(0.5, abs=0.04)
+    assert set(table["replications"]) == {4}
+    quiet = sensitivity_indices(
+        _noisy(X, 0.0, replications=2),
+        ["transformation_rate"],
+        experiment=_sobol(calc_second_order=False),
+        bootstrap=0,
+    )
+    assert quiet["noise_share"].iloc[0] == pytest.approx(0.0, abs=1e-12)
+    single = sensitivity_indices(
+        _noisy(X, 0.1, replications=1),
+        ["transformation_rate"],
+        experiment=_sobol(calc_second_order=False),
+        bootstrap=0,
+    )
+    assert single["noise_share"].isna().all()
+    assert "replication noise not measured" in single["note"].iloc[0]
+
+
+def test_the_two_level_bootstrap_covers_the_truth_and_widens_with_noise():
+    X = sobol_sample.sample(PROBLEM, 128, calc_second_order=False, seed=12)
+    experiment = _sobol(calc_second_order=False)
+    tables = {
+        sd: sensitivity_indices(
+            _noisy(X, sd, replications=3, seed=5), ["transformation_rate"], experiment=experiment
+        ).set_index("parameter")
+        for sd in (0.0, 0.6)
+    }
+    exact = tables[0.0]
+    # without noise the intervals hold the true indices, 1/5, 0 and 4/5
+    for name, truth in {"pressure": 0.2, "foresight": 0.0, "tie_density": 0.8}.items():
+        assert exact.loc[name, "ST_low"] <= truth <= exact.loc[name, "ST_high"]
+        assert exact.loc[name, "S1_low"] <= truth <= exact.loc[name, "S1_high"]
+    assert exact["noise_floor"].iloc[0] == 0.0
+    noisy = tables[0.6]
+    assert (noisy["ST_low"] <= noisy["ST"]).all() and (noisy["ST"] <= noisy["ST_high"]).all()
+    widths = {sd: float((t["ST_high"] - t["ST_low"]).mean()) for sd, t in tables.items()}
+    assert widths[0.6] > widths[0.0]
+    # noise of the mean of 3 replications: 0.36 / 3 against 5/12 of signal
+    floor = 0.12 / (5 / 12 + 0.12)
+    assert noisy["noise_floor"].iloc[0] == pytest.approx(floor, abs=0.06)
+    # a parameter without effect gets about the noise floor as its total index
+    assert noisy.loc["foresight", "ST"] == pytest.approx(floor, abs=0.1)
+    again = sensitivity_indices(
+        _noisy(X, 0.6, replications=3, seed=5), ["transformation_rate"], experiment=experiment
+    )
+    assert again["ST_low"].tolist() == noisy["ST_low"].tolist()  # the same seed, the same
+
+
+def test_morris_bootstrap_interval_around_mu_star():
+    X = morris_sample.sample(PROBLEM, 20, num_levels=4, seed=6)
+    experiment = Experiment("m", sampler="morris", varied=tuple(PROBLEM["names"]), problem=PROBLEM)
+    exact = sensitivity_indices(
+        _runs(X, {"transformation_rate": lambda x, i, rep: 3 * x[0] + 0.5}),
+        ["transformation_rate"],
+        experiment=experiment,
+    ).set_index("parameter")
+    # a linear output without noise: every effect is 3, the interval has no width
+    assert exact.loc["pressure", "mu_star_low"] == pytest.approx(3.0)
+    assert exact.loc["pressure", "mu_star_high"] == pytest.approx(3.0)
+    assert exact.loc["foresight", "mu_star_high"] == pytest.approx(0.0)
+    noisy = sensitivity_indices(
+        _noisy(X, 0.3, replications=3), ["transformation_rate"], experiment=experiment
+    ).set_index("parameter")
+    for name in PROBLEM["names"]:
+        assert noisy.loc[name, "mu_star_low"] <= noisy.loc[name, "mu_star"] + 1e-9
+        assert noisy.loc[name, "mu_star"] <= noisy.loc[name, "mu_star_high"] + 1e-9
+    assert noisy["noise_share"].iloc[0] > 0

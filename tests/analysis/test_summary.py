@@ -268,3 +268,62 @@ def test_a_run_without_alliances_still_loads(tmp_path):
     assert results.alliances.empty
     assert summary_table(results).loc[0, "alliances_founded"] == 0
     assert ends_by_cause(results).empty
+
+
+def test_outcome_mix_counts_ended_founded_alliances_with_wilson_intervals(make_results):
+    from simulation.analysis.summary import outcome_mix, wilson
+
+    runs = [{"run_id": "a", "pressure": 0.2}, {"run_id": "b", "pressure": 0.8}]
+    rows = (
+        [{"run_id": "a", "end_outcome": "success"}] * 3
+        + [{"run_id": "a", "end_outcome": "failure"}]
+        + [{"run_id": "a", "end_outcome": None}] * 2  # alive at the horizon
+        + [{"run_id": "b", "end_outcome": "intermediate"}] * 2
+        + [{"run_id": "b", "end_outcome": "failure", "founded": False}] * 5  # never founded
+    )
+    for row in rows:
+        row |= {"duration": 10, "event_observed": row["end_outcome"] is not None}
+    results = make_results(runs, rows)
+    results.alliances["end_outcome"] = results.alliances["end_outcome"].astype("string")
+    mix = outcome_mix(results, by=["pressure"]).set_index(["pressure", "outcome"])
+    assert mix.loc[(0.2, "success"), "count"] == 3
+    assert mix.loc[(0.2, "success"), "ended"] == 4
+    assert mix.loc[(0.2, "success"), "share"] == 0.75
+    assert mix.loc[(0.8, "intermediate"), "share"] == 1.0
+    assert mix.loc[(0.8, "failure"), "count"] == 0  # the never-founded ones do not count
+    # Wilson 95% for 3 of 4: 0.3006 to 0.9544
+    assert mix.loc[(0.2, "success"), "ci_low"] == pytest.approx(0.3006, abs=1e-4)
+    assert mix.loc[(0.2, "success"), "ci_high"] == pytest.approx(0.9544, abs=1e-4)
+    assert list(mix.loc[0.2].index) == ["success", "intermediate", "failure"]
+    assert np.isnan(wilson(0, 0)[0])
+
+
+def test_outcome_mix_needs_the_model2_column(make_results):
+    from simulation.analysis.summary import outcome_mix
+    from simulation.errors import ConfigError
+
+    results = make_results(
+        [{"run_id": "a"}], [{"run_id": "a", "duration": 1, "event_observed": True}]
+    )
+    with pytest.raises(ConfigError, match="no 'end_outcome' column"):
+        outcome_mix(results)
+
+
+def test_the_headline_and_report_name_the_same_estimator(model2_folder, older_folder, tmp_path):
+    from simulation.analysis.command import headline
+    from simulation.analysis.summary import summary_table
+
+    for folder, words in ((model2_folder, "from founding"), (older_folder, "from the start of")):
+        table = summary_table(folder)
+        path = tmp_path / "summary.csv"
+        table.to_csv(path, index=False)
+        printed = headline(path)
+        assert f"KM median lifespan {words}" in printed
+        assert "%" in printed  # shares as percentages, as in report.md
+        first = table.iloc[0]
+        expected = (
+            "not reached"
+            if np.isnan(first["km_median_lifespan"])
+            else f"{first['km_median_lifespan']:.0f}"
+        )
+        assert expected in printed.splitlines()[1]

@@ -4,7 +4,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulation.analysis.survival import hazard_by_age, kaplan_meier, median_survival
+from simulation.analysis.survival import (
+    founded_mask,
+    hazard_by_age,
+    kaplan_meier,
+    lifespan_origin,
+    median_survival,
+)
+from simulation.errors import ConfigError
 
 # Seven founded alliances: ends at 1, 2, 3, 4, 5; censored at 2 and 5.
 DURATIONS = [1, 2, 2, 3, 4, 5, 5]
@@ -116,3 +123,61 @@ def test_tables_read_from_a_folder_group_by_the_varied_parameters(grid_folder):
     founded = founded[founded["founded"]]
     start = km[km["time"] == 0]
     assert start["at_risk"].sum() == len(founded)
+
+
+def test_number_at_risk_reads_the_kaplan_meier_table(hand_example):
+    from simulation.analysis.survival import number_at_risk
+
+    km = kaplan_meier(hand_example, by=["pressure"])
+    counts = number_at_risk(km, [0, 2, 2.5, 5, 6])
+    # durations 1, 2, 2, 3, 4, 5, 5: at least t -> 7, 6, 4, 2, 0; run b: 3, 6, 9
+    assert counts.loc["pressure=0.2"].tolist() == [7, 6, 4, 2, 0]
+    assert counts.loc["pressure=0.8"].tolist() == [3, 3, 3, 2, 2]
+
+
+def test_model2_tables_count_from_founding_and_drop_never_founded(make_results):
+    runs = [{"run_id": "a", "pressure": 0.2}]
+    alliances = pd.DataFrame(
+        {
+            "run_id": ["a"] * 5,
+            "founded_at": pd.array([3, 5, None, 2, None], dtype="Int64"),
+            "duration": pd.array([10, 20, None, 30, None], dtype="Int64"),
+            "event_observed": pd.array([True, False, None, True, None], dtype="boolean"),
+            "governance_at_founding": pd.array(
+                ["shared", "shared", None, "lead_organisation", None], dtype="string"
+            ),
+        }
+    )
+    results = make_results(runs, alliances.to_dict("records"))
+    results.alliances = alliances.assign(run_id=alliances["run_id"].astype("string"))
+    assert lifespan_origin(results.alliances) == "founding"
+    km = kaplan_meier(results)
+    assert km["at_risk"].iloc[0] == 3  # the two never-founded rows are left out
+    assert km.loc[km["events"] > 0, "time"].tolist() == [10.0, 30.0]
+    split = kaplan_meier(results, within="governance_at_founding")
+    assert set(split["setting"]) == {
+        "governance_at_founding=shared",
+        "governance_at_founding=lead_organisation",
+    }
+    medians = median_survival(results, within="governance_at_founding").set_index("setting")
+    assert medians.loc["governance_at_founding=lead_organisation", "median"] == 30
+    assert medians.loc["governance_at_founding=shared", "alliances"] == 2
+    with pytest.raises(ConfigError, match="cannot split by 'nothing'"):
+        kaplan_meier(results, within="nothing")
+
+
+def test_older_tables_count_from_forming(hand_example):
+    assert lifespan_origin(hand_example.alliances) == "forming"
+    assert founded_mask(hand_example.alliances).sum() == 10
+
+
+def test_alliances_born_in_the_warmup_are_left_out(make_results):
+    runs = [{"run_id": "a", "warmup": 10}, {"run_id": "b", "warmup": 0}]
+    alliances = [
+        {"run_id": "a", "born": 5, "duration": 3, "event_observed": True},
+        {"run_id": "a", "born": 10, "duration": 7, "event_observed": True},
+        {"run_id": "b", "born": 5, "duration": 9, "event_observed": False},
+    ]
+    km = kaplan_meier(make_results(runs, alliances))
+    assert km["at_risk"].iloc[0] == 2
+    assert km.loc[km["events"] > 0, "time"].tolist() == [7.0]

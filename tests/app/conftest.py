@@ -41,12 +41,13 @@ class DemoServer:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
 
-def start_demo(tmp_dir: Path, scenario: str = "default") -> DemoServer:
+def start_demo(tmp_dir: Path, scenario: str = "default", lang: str = "en") -> DemoServer:
     """Start ``python -m simulation.cli demo --port 0`` and wait until the page answers."""
     log = tmp_dir / "demo-server.log"
     handle = log.open("w", encoding="utf-8")
+    command = ["demo", "--port", "0", "--scenario", scenario, "--lang", lang]
     process = subprocess.Popen(
-        [sys.executable, "-m", "simulation.cli", "demo", "--port", "0", "--scenario", scenario],
+        [sys.executable, "-m", "simulation.cli", *command],
         cwd=ROOT,
         stdout=handle,
         stderr=subprocess.STDOUT,
@@ -167,3 +168,41 @@ def offline_page(browser, demo_server):
     page.wait_for_selector("[data-testid=month-value]")
     yield page, guard
     context.close()
+
+
+@pytest.fixture(scope="module")
+def dutch_server(tmp_path_factory) -> DemoServer:
+    """``alliances demo --lang nl``: the page opens in Dutch."""
+    server = start_demo(tmp_path_factory.mktemp("demo-nl"), lang="nl")
+    yield server
+    stop(server.process)
+    assert "Traceback" not in server.output(), server.output()
+
+
+@pytest.fixture
+def window_page(browser):
+    """Open a server's page in a window of a given size and zoom, with the network guarded.
+
+    Browser zoom is emulated as Chromium applies it to the layout: a viewport of
+    ``width / zoom`` x ``height / zoom`` CSS pixels at ``zoom`` device pixels per CSS pixel.
+    """
+    contexts = []
+
+    def open_page(server: DemoServer, width: int, height: int, zoom: float = 1.0):
+        viewport = {"width": round(width / zoom), "height": round(height / zoom)}
+        context = browser.new_context(viewport=viewport, device_scale_factor=zoom)
+        contexts.append(context)
+        page = context.new_page()
+        guard = OfflineGuard()
+        page.route("**/*", guard.route)
+        page.on("console", guard.console)
+        page.on("pageerror", guard.page_error)
+        page.on("response", guard.response)
+        page.set_default_timeout(30_000)
+        page.goto(server.url)
+        page.wait_for_selector("[data-testid=month-value]")
+        return page, guard
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -40,7 +40,7 @@ def test_an_existing_file_is_replaced_whole(tmp_path):
 def test_a_failure_midway_leaves_nothing_behind(tmp_path, monkeypatch):
     drawn = []
 
-    def draw(self, model, layout, scenario):
+    def draw(self, model, layout, scenario, lang="en"):
         drawn.append(model.steps)
         if len(drawn) == 3:
             raise RuntimeError("boom")
@@ -116,3 +116,22 @@ def test_cli_errors_are_one_line(tmp_path, capsys, monkeypatch, args, message):
     assert len(err) == 1 and err[0].startswith("alliances: error:")
     if message:
         assert message in err[0]
+
+
+def test_animate_command_in_another_language(tmp_path, capsys, monkeypatch):
+    from simulation.cli import main
+
+    titles = []
+    draw = animate_module.Slide.draw
+
+    def spy(self, model, layout, scenario, lang="en"):
+        draw(self, model, layout, scenario, lang)
+        titles.append(self.figure._suptitle.get_text())
+
+    monkeypatch.setattr(animate_module.Slide, "draw", spy)
+    out = tmp_path / "es.gif"
+    assert main(["animate", "--steps", "1", "--lang", "es", "--out", str(out)]) == 0
+    assert f"animation written to {out}" in capsys.readouterr().out
+    with Image.open(out) as gif:
+        assert gif.n_frames == 2
+    assert titles[-1].startswith("default  ·  mes 1/1  ·  presión")

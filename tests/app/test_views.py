@@ -179,3 +179,64 @@ def test_slide_redraws_in_place(stepped_model):
     assert len(slide.figure.axes) == 3
     assert len(slide.counts.get_lines()) == len(views.PHASE_LABELS)
     assert "month 30/240" in slide.figure.get_suptitle()
+
+
+# --- every label in every language, no text over another ---------------------------------
+def text_boxes(figure: Figure) -> list[tuple[str, object]]:
+    """Every text drawn on ``figure`` with its box in pixels (tick labels within the axes)."""
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    texts = list(figure.texts)
+    if figure._suptitle is not None and figure._suptitle not in texts:
+        texts.append(figure._suptitle)
+    for ax in figure.axes:
+        texts += [ax.title, ax._left_title, ax.xaxis.label, ax.yaxis.label, *ax.texts]
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            for tick in axis.get_major_ticks():
+                if ax.axison and low - 1e-9 <= tick.get_loc() <= high + 1e-9:
+                    texts.append(tick.label1)
+        legend = ax.get_legend()
+        if legend is not None:
+            texts += [*legend.get_texts(), legend.get_title()]
+    return [
+        (text.get_text(), text.get_window_extent(renderer))
+        for text in texts
+        if text.get_visible() and text.get_text().strip()
+    ]
+
+
+@pytest.mark.parametrize("lang", ["en", "nl", "es"])
+def test_panels_and_slides_keep_their_text_apart_in_every_language(stepped_model, lang):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from simulation.i18n import translator
+
+    layout = views.model_layout(stepped_model)
+    stepped_model.shock()  # the shock annotation is drawn too
+    slide = views.Slide.create(dpi=40)
+    slide.draw(stepped_model, layout, "crisis", lang)
+    figures = [
+        views.network_figure(stepped_model, layout, lang),
+        views.phase_counts_figure(stepped_model, lang),
+        views.pressure_figure(stepped_model, lang),
+        slide.figure,
+    ]
+    checked = 0
+    for figure in figures:
+        FigureCanvasAgg(figure)
+        boxes = text_boxes(figure)
+        width, height = figure.canvas.get_width_height()
+        for text, box in boxes:
+            assert box.x0 >= -1 and box.y0 >= -1, (lang, text)
+            assert box.x1 <= width + 1 and box.y1 <= height + 1, (lang, text)
+        for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2):
+            across = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
+            down = min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
+            assert across <= 1 or down <= 1, f"{lang}: {a!r} overlaps {b!r}"
+        checked += len(boxes)
+    assert checked > 40
+    _ = translator(lang)
+    texts = {t for figure in figures for t, _box in text_boxes(figure)}
+    assert _("Organisations") in texts and _("Alliances in each phase") in texts
+    assert _("forming") in texts and _("Environmental pressure") in texts
