@@ -258,10 +258,16 @@ class Runner:
                     progress.update(1)
         return [results[i] for i in range(len(argument_lists))]
 
-    def close(self, cancel: bool = False) -> None:
-        """Stop the workers."""
+    def close(self, cancel: bool = True) -> None:
+        """Stop the workers.
+
+        By default without waiting: nothing is needed from them once a calibration or its
+        report is done, and evaluations started past the last accepted particle of a
+        generation are not waited for.
+        """
         if self._executor is not None:
             self._executor.close(cancel=cancel)
+            self._executor = None
 
 
 # --- the sampler -----------------------------------------------------------------------
