@@ -4,13 +4,14 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 OUT    ?= results
 
-.PHONY: run test test-all test-slow lint format bench demo messages clean help
+.PHONY: run test test-all test-slow lint typecheck format bench demo messages clean help
 
 help:
 	@echo "make run    - install into .venv and run experiments/default.toml into $(OUT)/ with its report"
 	@echo "make test   - install into .venv and run the test suite"
 	@echo "make test-slow - the full statistical pattern tests (many seeds)"
 	@echo "make lint   - ruff"
+	@echo "make typecheck - mypy on simulation/ (make test runs it too, in tests/test_types.py)"
 	@echo "make bench  - benchmarks (ratios against a baseline measured in the same run)"
 	@echo "make demo   - the classroom app on http://127.0.0.1:8521"
 	@echo "make messages - extract the classroom's strings into simulation/locale/*.po (Babel)"
@@ -36,6 +37,9 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+typecheck: $(STAMP)
+	$(PY) -m mypy
+
 format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
@@ -50,4 +54,4 @@ messages: $(STAMP)
 	$(PY) -m simulation.i18n
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache .mypy_cache

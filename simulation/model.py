@@ -25,7 +25,8 @@ from simulation.params import Params
 from simulation.phases import evolving, forming, founding, transforming
 from simulation.phases.common import Outcome, groups_of
 from simulation.population import make_population, unit
-from simulation.records import EventLog, Series, alliance_table, membership_table
+from simulation.records import EventLog, alliance_table, membership_table
+from simulation.reporters import CollectedSeries, make_datacollector, mesa_keywords
 from simulation.state import (
     ALLOWED,
     DISSOLVED,
@@ -63,7 +64,23 @@ class AllianceModel(mesa.Model):
     Args:
         params: a ``Params``; if omitted, built from the defaults and ``overrides``.
         run_id: the id written into every table row (default: ``"run-<seed>"``).
-        **overrides: parameter values by name (validated; unknown names are errors).
+        **overrides: parameter values by name (validated; unknown names are errors), and
+            Mesa's keywords as ``mesa.batch_run`` and ``SolaraViz`` pass them: ``rng`` (an
+            int is the seed; ``None`` draws a fresh seed, so ``batch_run(...,
+            iterations=n)`` gives n different runs; a generator, ``SeedSequence`` or
+            sequence of ints yields one) and ``scenario`` (a Mesa ``Scenario``: its
+            ``rng``). Without them the ``seed`` parameter decides. The seed used is
+            always ``model.params.seed`` (and the ``seed`` reporter); see
+            ``simulation.reporters``.
+
+    Attributes:
+        datacollector: a ``mesa.DataCollector`` with one model reporter per
+            ``timeseries`` column (see ``simulation.reporters``), collected every step.
+
+    Raises:
+        ParameterError: a parameter has an unknown name, a wrong type or a value out of
+            range, ``rng`` and ``seed`` are both given and differ, or ``scenario`` is not
+            a Mesa scenario.
 
     Example:
         >>> model = AllianceModel(n_organisations=100, steps=24, seed=1)
@@ -74,6 +91,7 @@ class AllianceModel(mesa.Model):
     def __init__(
         self, params: Params | None = None, *, run_id: str | None = None, **overrides: Any
     ) -> None:
+        overrides = mesa_keywords(overrides)  # Mesa's ``rng`` and ``scenario`` -> ``seed``
         if params is None:
             params = Params.from_mapping(overrides)
         elif overrides:
@@ -99,7 +117,8 @@ class AllianceModel(mesa.Model):
         )
         self.world.refresh()
         self.events = EventLog()
-        self.series = Series()
+        self.datacollector = make_datacollector()
+        self.series = CollectedSeries(self)
         self.organisations = [Organisation(self, i) for i in range(population.n)]
         self.alliance_agents: dict[int, Alliance] = {}
         self._touched: list[np.ndarray] = []
@@ -265,7 +284,7 @@ class AllianceModel(mesa.Model):
         self._join(absorber, moving, self.params.newcomer_commitment)
 
     def transition(self, alliance: int, to_phase: int, cause: str) -> None:
-        """Move ``alliance`` to ``to_phase``; refuse any transition MODEL.md does not allow."""
+        """Move ``alliance`` to ``to_phase``; refuse any transition ``state.ALLOWED`` lacks."""
         store = self.world.alliances
         from_phase = int(store.phase[alliance])
         if (from_phase, to_phase) not in ALLOWED:

@@ -12,6 +12,7 @@ import dataclasses
 import difflib
 import json
 import numbers
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
@@ -1443,7 +1444,7 @@ def _check(f: dataclasses.Field, value: Any) -> Any:
     if isinstance(default, int):
         if not isinstance(value, numbers.Integral) and not float(value).is_integer():
             raise ParameterError(f"{name} must be a whole number, got {value!r}")
-        value = int(value)
+        value = operator.index(value) if isinstance(value, numbers.Integral) else int(float(value))
     else:
         value = float(value)
         if value != value:  # NaN

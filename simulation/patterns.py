@@ -227,7 +227,7 @@ def measure(
     rng = np.random.default_rng(item.number)
     rows = []
     for figure, sign in item.expect.items():
-        row = {"pattern": item.number, "figure": figure, "expected": sign}
+        row: dict[str, Any] = {"pattern": item.number, "figure": figure, "expected": sign}
         row |= effect(low, high, figure, paired=True, rng=rng)
         row["holds"] = bool(np.sign(row["difference"]) == sign)
         row["clear"] = bool(row["ci_low"] > 0 if sign > 0 else row["ci_high"] < 0)

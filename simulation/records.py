@@ -2,14 +2,17 @@
 
 Per step the model appends one row to the time series and one row per phase transition to
 the event log; the per-alliance and per-run tables are built once at the end from the
-arrays. Column names and types are defined here once, for every table.
+arrays. Column dtypes come from the data dictionary (``simulation.dictionary``).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
+from simulation import dictionary
 from simulation.behaviour.endings import END_CAUSES, OUTCOME_KINDS, OUTCOMES
 from simulation.behaviour.governance import FORMS
 from simulation.state import PHASES, AllianceStore
@@ -290,65 +293,30 @@ def run_summary(
     return summary
 
 
-def _typed(frame: pd.DataFrame, types: dict[str, str]) -> pd.DataFrame:
+def _typed(frame: pd.DataFrame, types: dict[str, Any]) -> pd.DataFrame:
+    """Give the columns their dictionary dtypes.
+
+    A value outside a categorical's categories is an error: ``astype`` would silently make
+    it missing.
+    """
+    for name, dtype in types.items():
+        if isinstance(dtype, pd.CategoricalDtype) and name in frame.columns:
+            unknown = set(frame[name].dropna().unique()) - set(dtype.categories)
+            if unknown:
+                raise ValueError(
+                    f"column '{name}' has value {sorted(map(str, unknown))[0]!r} that "
+                    "simulation/dictionary.py does not list; add it there"
+                )
     return frame.astype({k: v for k, v in types.items() if k in frame.columns})
 
 
-EVENT_TYPES = {
-    "run_id": "string",
-    "step": "int64",
-    "alliance_id": "int64",
-    "from_phase": "string",
-    "to_phase": "string",
-    "cause": "string",
-    "governance": "string",
-}
-TIMESERIES_TYPES = {"run_id": "string", "step": "int64"} | {
-    c: ("int64" if c.startswith("n_") or c.endswith("_total") else "float64")
-    for c in TIMESERIES_COLUMNS
-    if c != "step"
-}
-ALLIANCE_TYPES = {
-    "run_id": "string",
-    "alliance_id": "int64",
-    "born": "int64",
-    "founded_at": "Int64",
-    "ended": "Int64",
-    "duration": "Int64",
-    "event_observed": "boolean",
-    "end_cause": "string",
-    "end_outcome": "string",
-    "crisis_cause": "string",
-    "founded": "bool",
-    "phase_at_end": "string",
-    "governance": "string",
-    "governance_at_founding": "string",
-    "open": "bool",
-    "n_founders": "int64",
-    "peak_size": "int64",
-    "founding_size": "Int64",
-    "founding_value_spread": "float64",
-    "founding_complementarity": "float64",
-    "founding_trust": "float64",
-    "transformations": "int64",
-    "evolutionary_renewals": "int64",
-    "revolutionary_renewals": "int64",
-    "steps_forming": "int64",
-    "steps_founding": "int64",
-    "steps_evolving": "int64",
-    "steps_transforming": "int64",
-}
-MEMBERSHIP_TYPES = {
-    "run_id": "string",
-    "alliance_id": "int64",
-    "org_id": "int64",
-    "joined": "int64",
-    "left": "Int64",
-    "founder": "bool",
-    "exit_reason": "string",
-    "commitment": "float64",
-}
+#: Column dtypes of each table, from the data dictionary.
+EVENT_TYPES = dictionary.dtypes("events")
+TIMESERIES_TYPES = dictionary.dtypes("timeseries")
+ALLIANCE_TYPES = dictionary.dtypes("alliances")
+MEMBERSHIP_TYPES = dictionary.dtypes("memberships")
 TABLE_TYPES = {
+    "runs": dictionary.dtypes("runs"),
     "events": EVENT_TYPES,
     "timeseries": TIMESERIES_TYPES,
     "alliances": ALLIANCE_TYPES,

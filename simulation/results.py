@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from simulation import provenance
+from simulation import dictionary, provenance
 from simulation.errors import ConfigError, OutputError
 from simulation.params import Params
 from simulation.records import END_CAUSES, TABLE_TYPES, run_summary
@@ -66,6 +67,10 @@ class Results:
 
         Returns:
             The output folder.
+
+        Raises:
+            OutputError: unknown format or table, or the folder or a file cannot be
+                written (nothing of this call is left behind).
         """
         if format not in ("parquet", "csv"):
             raise OutputError(f"unknown format '{format}': choose parquet or csv")
@@ -131,7 +136,11 @@ class Results:
 
     @classmethod
     def concat(cls, parts: Iterable[Results]) -> Results:
-        """Stack the tables of several results (e.g. runs of a loop) into one."""
+        """Stack the tables of several results (e.g. runs of a loop) into one.
+
+        Raises:
+            ValueError: ``parts`` is empty.
+        """
         parts = list(parts)
         if not parts:
             raise ValueError("nothing to concatenate")
@@ -176,15 +185,9 @@ def results_from_model(model: Any, scenario: str = "custom") -> Results:
     row |= params.to_dict()
     row |= run_summary(tables["alliances"], params.steps, params.warmup, tables["events"])
     row |= {"package_version": prov["package_version"], "git_commit": prov["git_commit"]}
-    text = {"run_id", "scenario", "git_commit", "package_version", "pressure_schedule"}
-    text.add("arrangement")
+    types = TABLE_TYPES["runs"]
     # Built column by column: a one-row frame of ~170 columns is slow to build otherwise.
-    runs = pd.DataFrame(
-        {
-            name: pd.array([value], dtype="string") if name in text else [value]
-            for name, value in row.items()
-        }
-    )
+    runs = pd.DataFrame({name: _cell(value, types.get(name)) for name, value in row.items()})
     prov = prov | {
         "run_id": model.run_id,
         "scenario": scenario,
@@ -192,6 +195,15 @@ def results_from_model(model: Any, scenario: str = "custom") -> Results:
         "params": params.to_dict(),
     }
     return Results(runs=runs, provenance=prov, **tables)
+
+
+def _cell(value: Any, dtype: Any) -> Any:
+    """A one-value column of ``dtype`` (numpy arrays for numpy dtypes: much quicker)."""
+    if dtype is None:
+        return [value]
+    if dtype in ("int64", "float64", "bool"):
+        return np.array([value], dtype=dtype)
+    return pd.array([value], dtype=dtype)
 
 
 # --- writing ----------------------------------------------------------------------------
@@ -220,11 +232,22 @@ def _temporary(final: Path) -> Path:
     return final.with_name(f".{final.name}.tmp-{os.getpid()}")
 
 
-def stage_parquet(final: Path, frame: pd.DataFrame, meta: Mapping[str, Any]) -> Path:
-    """Write ``frame`` as Parquet to a hidden temporary beside ``final``; return it."""
+def stage_parquet(
+    final: Path, frame: pd.DataFrame, meta: Mapping[str, Any], table_name: str | None = None
+) -> Path:
+    """Write ``frame`` as Parquet to a hidden temporary beside ``final``; return it.
+
+    Each field carries its data-dictionary entry (type, unit, meaning, allowed values) in
+    its metadata; ``table_name`` (default: the name of ``final``'s folder) says which table.
+
+    Raises:
+        OutputError: the file cannot be written.
+    """
     try:
         final.parent.mkdir(parents=True, exist_ok=True)
-        table = pa.Table.from_pandas(frame, preserve_index=False)
+        table = annotate(
+            pa.Table.from_pandas(frame, preserve_index=False), table_name or final.parent.name
+        )
         schema_meta = dict(table.schema.metadata or {})
         schema_meta[METADATA_KEY] = json.dumps(meta, sort_keys=True, default=str).encode()
         table = table.replace_schema_metadata(schema_meta)
@@ -233,6 +256,21 @@ def stage_parquet(final: Path, frame: pd.DataFrame, meta: Mapping[str, Any]) -> 
     except OSError as exc:
         raise OutputError(f"cannot write '{final}': {exc.strerror or exc}") from None
     return tmp
+
+
+def annotate(table: pa.Table, name: str) -> pa.Table:
+    """``table`` with the data dictionary's entry of table ``name`` in each field's metadata.
+
+    Columns the dictionary does not list (and tables it does not know) are left as they are.
+    """
+    if name not in dictionary.DESCRIPTIONS:
+        return table
+    entries = dictionary.field_metadata(name)
+    fields = [
+        f.with_metadata({**(f.metadata or {}), **entries[f.name]}) if f.name in entries else f
+        for f in table.schema
+    ]
+    return table.cast(pa.schema(fields, metadata=table.schema.metadata))
 
 
 def stage_file(final: Path, text: str) -> Path:
@@ -261,23 +299,19 @@ def read_table(folder: str | os.PathLike, name: str) -> pd.DataFrame:
         files = sorted(p for p in parts.glob("*.parquet") if not p.name.startswith("."))
         if not files:
             return pd.DataFrame()
-        frame = pd.concat([pq.read_table(f).to_pandas() for f in files], ignore_index=True)
-        return frame
+        # Typed part by part: an empty part comes back with no categories.
+        frames = [_dictionary_types(pq.read_table(f).to_pandas(), name) for f in files]
+        return pd.concat(frames, ignore_index=True)
     csv = root / f"{name}.csv"
     if csv.exists():
         frame = pd.read_csv(csv, keep_default_na=True, float_precision="round_trip")
-        types = TABLE_TYPES.get(name, {})
-        if name == "runs":
-            types = {
-                "run_id": "string",
-                "scenario": "string",
-                "git_commit": "string",
-                "pressure_schedule": "string",
-                "arrangement": "string",
-                "package_version": "string",
-            }
-        return frame.astype({k: v for k, v in types.items() if k in frame.columns})
+        return _dictionary_types(frame, name)
     return pd.DataFrame()
+
+
+def _dictionary_types(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    types = TABLE_TYPES.get(name, {})
+    return frame.astype({k: v for k, v in types.items() if k in frame.columns})
 
 
 def read_provenance(folder: str | os.PathLike) -> dict[str, Any]:
@@ -294,7 +328,11 @@ def read_provenance(folder: str | os.PathLike) -> dict[str, Any]:
 
 
 def load(path: str | os.PathLike) -> Results:
-    """Read a folder written by ``Results.save`` or by a sweep back into ``Results``."""
+    """Read a folder written by ``Results.save`` or by a sweep back into ``Results``.
+
+    Raises:
+        ConfigError: ``path`` is not a folder, or holds no ``runs`` table.
+    """
     root = Path(path)
     if not root.is_dir():
         raise ConfigError(f"'{root}' is not a folder of results")

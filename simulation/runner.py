@@ -25,6 +25,13 @@ def simulate(
         run_id: id written into every row (default ``<scenario>-s<seed>``).
         scenario: name recorded in the ``runs`` table.
         progress: show a progress bar on a terminal for runs longer than two seconds.
+
+    Returns:
+        ``Results`` of the run (one row in ``runs``).
+
+    Raises:
+        RuntimeError: only on a bug in the model (a transition the lifecycle does not
+            allow); ``Params`` are validated when built, so valid input does not fail.
     """
     model = AllianceModel(params, run_id=run_id or f"{scenario}-s{params.seed}")
     if progress:
@@ -55,6 +62,10 @@ def run(
     Returns:
         ``Results`` with DataFrames ``runs``, ``alliances``, ``events``, ``timeseries``
         and ``memberships``.
+
+    Raises:
+        ParameterError: unknown scenario, unknown parameter name, or a value of the wrong
+            type or out of range (the message names it and suggests the nearest name).
 
     Example:
         >>> from simulation import run

@@ -78,7 +78,11 @@ SCENARIOS: dict[str, Scenario] = {
 
 
 def get_scenario(name: str) -> Scenario:
-    """The scenario called ``name``, or a one-line error suggesting the nearest name."""
+    """The scenario called ``name``.
+
+    Raises:
+        ParameterError: no scenario has that name (the message suggests the nearest one).
+    """
     if not isinstance(name, str):
         raise ParameterError(f"scenario must be a name (text), got {name!r}")
     try:
@@ -92,5 +96,9 @@ def get_scenario(name: str) -> Scenario:
 
 
 def scenario_params(name: str = "default", **overrides: Any) -> Params:
-    """Parameters of scenario ``name`` with ``overrides`` applied and validated."""
+    """Parameters of scenario ``name`` with ``overrides`` applied and validated.
+
+    Raises:
+        ParameterError: unknown scenario or parameter, or a value out of range.
+    """
     return get_scenario(name).params(**overrides)

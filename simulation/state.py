@@ -8,6 +8,7 @@ so phase functions never need the model itself.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -20,7 +21,7 @@ from simulation.trust import Memberships, TrustStore
 FORMING, FOUNDING, EVOLVING, TRANSFORMING, DISSOLVED = range(5)
 PHASES: tuple[str, ...] = ("forming", "founding", "evolving", "transforming", "dissolved")
 
-#: Every transition the model allows (MODEL.md); anything else is a bug and raises.
+#: Every transition the model allows (docs/ODD.md, section 3); anything else is a bug and raises.
 ALLOWED: frozenset[tuple[int, int]] = frozenset(
     {
         (FORMING, FOUNDING),
@@ -84,11 +85,15 @@ class AllianceStore:
         self.end_cause: list[str | None] = []
         self.crisis_cause: list[str | None] = []  # what started the last transforming
 
+    if TYPE_CHECKING:  # the per-alliance fields of _FIELDS, set in __init__ and _grow
+
+        def __getattr__(self, name: str) -> np.ndarray: ...
+
     def _grow(self) -> None:
         new = self._capacity * 2
         for name, (dtype, fill) in _FIELDS.items():
             old = getattr(self, name)
-            arr = np.full(new, fill, dtype=dtype)
+            arr: np.ndarray = np.full(new, fill, dtype=dtype)
             arr[: self._capacity] = old
             setattr(self, name, arr)
         for name in (*_VECTORS, "phase_steps"):

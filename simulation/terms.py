@@ -77,7 +77,7 @@ GOVERNANCE: dict[str, str] = {
     "administrative_organisation": N_("administrative organisation"),
 }
 
-#: The claims of the theory, one short line each (THEORY.md has them in full).
+#: The claims of the theory, one short line each (docs/THEORY.md has them in full).
 CLAIMS: dict[str, str] = {
     "C1": N_("The four phases are not linear: they recur, full of tensions."),
     "C2": N_("Forming: partners get to know each other; trust and relationships come first."),

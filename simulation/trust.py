@@ -10,6 +10,8 @@ Commitment lives on membership rows: one row per (alliance, organisation) spell.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from simulation.population import unit
@@ -22,18 +24,24 @@ class _Columns:
 
     def __init__(self, capacity: int = 256) -> None:
         self._n = 0
-        self._buffers = {name: np.zeros(capacity, dtype=dt) for name, dt in self._dtypes.items()}
+        self._buffers: dict[str, np.ndarray] = {
+            name: np.zeros(capacity, dtype=dt) for name, dt in self._dtypes.items()
+        }
         self._views()
 
     def __len__(self) -> int:
         return self._n
+
+    if TYPE_CHECKING:  # the columns of _dtypes, set by _views
+
+        def __getattr__(self, name: str) -> np.ndarray: ...
 
     def _views(self) -> None:
         """Point each column attribute at the filled part of its buffer."""
         for name, buffer in self._buffers.items():
             setattr(self, name, buffer[: self._n])
 
-    def _append(self, k: int, **columns: np.ndarray) -> slice:
+    def _append(self, k: int, **columns: Any) -> slice:
         """Make room for ``k`` rows, fill them; return their slice."""
         needed = self._n + k
         capacity = next(iter(self._buffers.values())).shape[0]

@@ -1,9 +1,11 @@
-"""The default scenario against the literature targets of MODEL.md.
+"""The default scenario against the literature targets (docs/ODD.md section 8).
 
-More than half of founded alliances end; about two thirds of those that end do so within
-six years; the median lifespan (Kaplan-Meier, founded alliances, from birth) is roughly six
-to seven years. Tolerances are a little wider than the targets, since these are
-statistics over a handful of runs.
+The defaults are set by hand (issue: formal calibration comes with `alliances calibrate`):
+a Kaplan-Meier median lifespan from founding of about seven years (Bleeke & Ernst 1995;
+5-7 years for joint ventures, Ernst & Bamford 2005), an outcome mix among ended founded
+alliances of about 15% success, 34% failure and 51% intermediate (Reuer & Zollo 2005),
+more than half of founded alliances ending within the 20 years, and no single end cause
+above 60%. Tolerances are wide: these are statistics over a handful of runs.
 """
 
 import pandas as pd
@@ -16,13 +18,16 @@ from simulation.records import kaplan_meier_median
 @pytest.mark.parametrize(
     "seeds", [pytest.param(4, id="small"), pytest.param(16, id="full", marks=pytest.mark.slow)]
 )
-def test_default_scenario_is_calibrated(seeds):
-    founded = pd.concat(
-        [run("default", seed=seed).alliances.query("founded") for seed in range(seeds)]
-    )
-    ended = founded[founded.event_observed]
-    assert len(ended) / len(founded) > 0.5
-    within_six_years = (ended.duration <= 72).mean()
-    assert 0.55 <= within_six_years <= 0.8
-    median = kaplan_meier_median(founded.duration, founded.event_observed)
-    assert 62 <= median <= 92
+def test_default_scenario_is_near_the_literature_targets(seeds):
+    alliances = pd.concat([run("default", seed=seed).alliances for seed in range(seeds)])
+    founded = alliances[alliances.founded]
+    observed = founded.event_observed.astype(bool)
+    assert observed.mean() > 0.5
+    median = kaplan_meier_median(founded.duration.astype(float), observed)
+    assert 66 <= median <= 108  # about seven years (84 months)
+    ended = founded[observed]
+    mix = ended.end_outcome.value_counts(normalize=True)
+    assert 0.08 <= mix["success"] <= 0.25
+    assert 0.22 <= mix["failure"] <= 0.46
+    assert 0.38 <= mix["intermediate"] <= 0.64
+    assert ended.end_cause.value_counts(normalize=True).max() <= 0.6

@@ -1,101 +1,107 @@
-"""The seven patterns of MODEL.md, each a comparison of two settings over many seeds.
+"""The seven patterns (docs/ODD.md section 1), measured by ``simulation.patterns``.
 
-Nothing in the model is written for these tests: each pattern has to emerge from the
-mechanisms of the four phases. Both arms use the same seeds (common random numbers). The
-default run uses a smaller form (fewer seeds, smaller populations); `make test-slow` runs
-the full form.
+Nothing in the model is written for these tests: each pattern has to come out of the
+mechanisms. Both arms use the same seeds (common random numbers). The default run uses a
+small form (4 seeds, 200 organisations) and asserts the direction; ``make test-slow`` runs
+the full form (24 seeds, 300 organisations) and asserts that the 95% bootstrap interval of
+the difference excludes zero where docs/ODD.md says the pattern is clear.
 """
 
-import numpy as np
+import functools
+
 import pandas as pd
 import pytest
 
-from simulation import run
-from simulation.records import kaplan_meier_median, survival_at
+from simulation import patterns, run
 
-SMALL = {"seeds": 4, "n_organisations": 200}
-FULL = {"seeds": 12, "n_organisations": 300}
-
-
-def measure(scenario, overrides, seeds, n_organisations):
-    """Per-run figures for one setting."""
-    rows = []
-    for seed in range(seeds):
-        results = run(scenario, seed=seed, n_organisations=n_organisations, **overrides)
-        row = results.runs.iloc[0].to_dict()
-        alliances = results.alliances
-        founded = alliances[alliances.founded]
-        row["lack_of_results_share"] = (founded.end_cause == "lack_of_results").mean()
-        row["peak_open"] = founded[founded.open].peak_size.mean()
-        row["peak_closed"] = founded[~founded.open].peak_size.mean()
-        foundings = results.events[results.events.to_phase == "founding"].step.sort_values()
-        row["months_to_10_foundings"] = foundings.iloc[9] if len(foundings) >= 10 else np.inf
-        row["founded_by_24"] = int((foundings <= 24).sum())
-        row["_durations"] = founded[["duration", "event_observed"]]
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def pooled_median(frame):
-    pooled = pd.concat(frame["_durations"].tolist())
-    return kaplan_meier_median(pooled.duration, pooled.event_observed)
-
-
-def pooled_survival(frame, age):
-    pooled = pd.concat(frame["_durations"].tolist())
-    return survival_at(pooled.duration, pooled.event_observed, age)
+SMALL = {"seeds": range(4), "overrides": {"n_organisations": 200}}
+FULL = {"seeds": range(24), "overrides": {"n_organisations": 300}}
 
 
 @pytest.fixture(
     scope="module",
     params=[pytest.param(SMALL, id="small"), pytest.param(FULL, id="full", marks=pytest.mark.slow)],
 )
-def size(request):
+def form(request):
     return request.param
 
 
-def test_1_pressure_more_transformations_lower_survival(size):
-    low = measure("default", {"pressure": 0.1}, **size)
-    high = measure("default", {"pressure": 0.7}, **size)
-    assert high.transformation_rate.mean() > low.transformation_rate.mean()
-    assert high.survival_rate.mean() < low.survival_rate.mean()
-    assert pooled_median(high) < pooled_median(low)
+def check(number, form, figures=None):
+    table = patterns.measure(number, **form).set_index("figure")
+    rows = table if figures is None else table.loc[figures]
+    assert rows["holds"].all(), table.to_string()
+    if form is FULL:
+        assert rows["clear"].all(), table.to_string()
 
 
-def test_2_foresight_fewer_forced_transformations_higher_survival_under_pressure(size):
-    without = measure("crisis", {"foresight": 0.0}, **size)
-    with_foresight = measure("crisis", {"foresight": 0.9}, **size)
-    assert with_foresight.transformation_rate.mean() < without.transformation_rate.mean()
-    assert with_foresight.survival_rate.mean() > without.survival_rate.mean()
+def test_1_pressure_more_transformations_lower_survival(form):
+    check(1, form)
 
 
-def test_3_collective_leadership_more_successful_renewals(size):
-    single = measure("default", {"collective_leadership": 0.0}, **size)
-    shared = measure("default", {"collective_leadership": 1.0}, **size)
-    assert shared.renewal_success_rate.mean() > single.renewal_success_rate.mean()
+def test_2_foresight_fewer_forced_transformations_higher_survival(form):
+    check(2, form)
 
 
-def test_4_care_fewer_founded_but_longer_lived(size):
-    hasty = measure("default", {"forming_care": 0.1}, **size)
-    careful = measure("default", {"forming_care": 0.9}, **size)
-    assert careful.alliances_founded.mean() < hasty.alliances_founded.mean()
-    assert pooled_survival(careful, 72) > pooled_survival(hasty, 72)
+def test_3_collective_leadership_more_lasting_renewals(form):
+    check(3, form)
 
 
-def test_5_open_alliances_grow_larger_than_closed(size):
-    mixed = measure("default", {"open_share": 0.5}, **size)
-    assert mixed.peak_open.mean() > mixed.peak_closed.mean()
+def test_4_care_fewer_alliances_founded(form):
+    check(4, form, ["alliances_founded"])
 
 
-def test_6_without_complementarity_more_end_for_lack_of_results(size):
-    complementary = measure("default", {"complementarity": 1.0}, **size)
-    without = measure("default", {"complementarity": 0.0}, **size)
-    assert without.lack_of_results_share.mean() > complementary.lack_of_results_share.mean()
-    assert without.ends_lack_of_results.sum() > complementary.ends_lack_of_results.sum()
+@pytest.mark.xfail(strict=True, reason="known: careful alliances do not live longer (ODD 1)")
+def test_4_care_founded_alliances_survive_longer(form):
+    check(4, form, ["survival_72"])
 
 
-def test_7_denser_ties_alliances_form_sooner(size):
-    sparse = measure("default", {"tie_density": 0.05}, **size)
-    dense = measure("default", {"tie_density": 0.6}, **size)
-    assert dense.months_to_10_foundings.mean() < sparse.months_to_10_foundings.mean()
-    assert dense.founded_by_24.mean() > sparse.founded_by_24.mean()
+def test_5_open_alliances_grow_larger_than_closed(form):
+    check(5, form)
+
+
+def test_6_without_complementarity_more_end_for_lack_of_results(form):
+    check(6, form)
+
+
+def test_7_denser_ties_alliances_form_sooner(form):
+    check(7, form)
+
+
+@functools.cache
+def _pooled(seeds, n_organisations):
+    return pd.concat(
+        [run("default", seed=s, n_organisations=n_organisations).alliances for s in seeds]
+    )
+
+
+def pooled_alliances(seeds, n_organisations):
+    return _pooled(tuple(seeds), n_organisations)
+
+
+def results_failure_by_complementarity(form):
+    alliances = pooled_alliances(form["seeds"], form["overrides"]["n_organisations"])
+    founded = alliances[alliances.founded].copy()
+    founded["results_failure"] = (
+        (founded.end_cause == "lack_of_results")
+        | (
+            founded.end_cause.isin(["transformation_failed", "wound_down"])
+            & founded.crisis_cause.isin(patterns.RESULTS_CRISES)
+        )
+    ).astype(float)
+    founded["third"] = pd.qcut(founded.founding_complementarity, 3, labels=False)
+    return founded.groupby("third")
+
+
+def test_3_tension_within_runs_complementary_founders_are_less_alike_and_trust_less(form):
+    """C3 read from the founding covariates: differences come with less likeness."""
+    by_third = results_failure_by_complementarity(form)
+    spread = by_third.founding_value_spread.mean()
+    trust = by_third.founding_trust.mean()
+    assert spread.iloc[-1] > spread.iloc[0] and trust.iloc[-1] < trust.iloc[0]
+
+
+@pytest.mark.xfail(strict=True, reason="known: within runs the C3 tension hides it (ODD 1)")
+def test_6_within_runs_less_complementary_founders_fail_more_for_lack_of_results(form):
+    """Pattern 6 read from the founding covariates of the same runs (no lever moved)."""
+    share = results_failure_by_complementarity(form).results_failure.mean()
+    assert share.iloc[0] > share.iloc[-1]

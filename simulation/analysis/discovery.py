@@ -238,7 +238,7 @@ def scenario_discovery(
     trajectory["chosen"] = trajectory["box"] == select
     limits = _limits(box, select, x, safe.columns)
     row = trajectory.iloc[select]
-    stats = {
+    stats: dict[str, Any] = {
         "rows": int(y.size),
         "cases": int(y.sum()),
         "base_rate": float(y.mean()),

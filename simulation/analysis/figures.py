@@ -587,6 +587,7 @@ def sensitivity_figure(indices: pd.DataFrame, *, title: str | None = None) -> Fi
     )
     axes = _grid(figure, max(len(outputs), 1), ncols)
     y = np.arange(len(parameters))
+    bars: list[tuple[str, str | None, str, str]]
     if method == "sobol":
         bars = [
             ("S1", "S1_conf", "first order S1", "#2a9d8f"),
@@ -684,7 +685,7 @@ def discovery_figure(found: Sequence, *, title: str | None = None) -> Figure:
         left.set_ylim(0, 1.02)
         left.set_title(_wrap(item.outcome.name.replace("_", " "), 50), fontsize="medium")
         bar = figure.colorbar(points, ax=left, label="parameters restricted")
-        bar.ax.yaxis.get_major_locator().set_params(integer=True)
+        bar.ax.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
         box = item.restricted()
         y = np.arange(len(box))
         for k, row in enumerate(box.itertuples()):

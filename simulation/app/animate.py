@@ -48,7 +48,7 @@ class PaletteGifWriter(AbstractMovieWriter):
         """Render the figure as it is now and keep it as the next frame."""
         buffer = io.BytesIO()
         self.fig.savefig(buffer, **{**savefig_kwargs, "format": "rgba", "dpi": self.dpi})
-        frame = Image.frombuffer("RGBA", self.frame_size, buffer.getbuffer(), "raw", "RGBA", 0, 1)
+        frame = Image.frombuffer("RGBA", self.frame_size, buffer.getvalue(), "raw", "RGBA", 0, 1)
         self._frames.append(frame.convert("RGB").quantize(GIF_COLOURS, dither=Image.Dither.NONE))
 
     def finish(self) -> None:

@@ -22,7 +22,8 @@ def configure_demo(parser: argparse.ArgumentParser) -> None:
         "Serve the classroom app on this machine. It needs no internet: every asset is "
         "served locally. Open the printed address in a browser; Ctrl+C stops it."
     )
-    parser.add_argument("--scenario", default="default", help="preset to start with")
+    parser.add_argument("--scenario", help="preset to start with (default: default)")
+    _settings_options(parser)
     parser.add_argument(
         "--host",
         default=DEFAULT_HOST,
@@ -51,7 +52,8 @@ def main_demo(args: argparse.Namespace) -> int:
 
     if not 0 <= args.port <= 65535:
         raise ServeError(f"--port must be between 0 and 65535, got {args.port}")
-    serve(args.scenario, host=args.host, port=args.port, lang=check_language(args.lang))
+    scenario, _ = _scenario_with_settings(args)
+    serve(scenario, host=args.host, port=args.port, lang=check_language(args.lang))
     return 0
 
 
@@ -61,9 +63,10 @@ def configure_animate(parser: argparse.ArgumentParser) -> None:
         "Render the classroom views (network, alliances per phase, pressure) month by month "
         "to a GIF, or to an MP4 when ffmpeg is installed."
     )
-    parser.add_argument("--scenario", default="default", help="scenario name")
+    parser.add_argument("--scenario", help="scenario name (default: default)")
+    _settings_options(parser)
     parser.add_argument("--steps", type=int, help="months to run (default: the scenario's 240)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--seed", type=int, help="random seed (default 0)")
     parser.add_argument("--fps", type=int, default=8, help="months per second (default 8)")
     parser.add_argument("--out", required=True, metavar="FILE.gif", help="file to write")
     add_lang_option(parser)
@@ -76,10 +79,46 @@ def main_animate(args: argparse.Namespace) -> int:
     if args.fps < 1:
         raise OutputError(f"--fps must be at least 1, got {args.fps}")
     lang = check_language(args.lang)
+    scenario, seed = _scenario_with_settings(args)
     from simulation.app.animate import animate
 
-    out = animate(
-        args.out, args.scenario, steps=args.steps, seed=args.seed, fps=args.fps, lang=lang
-    )
+    out = animate(args.out, scenario, steps=args.steps, seed=seed, fps=args.fps, lang=lang)
     print(f"animation written to {out}")
     return 0
+
+
+def _settings_options(parser: argparse.ArgumentParser) -> None:
+    from simulation.cli import add_settings_options
+
+    add_settings_options(parser)
+
+
+def _scenario_with_settings(args: argparse.Namespace) -> tuple[str, int]:
+    """The scenario to show with ``--config``/``--set`` applied, and the seed.
+
+    With settings, a derived scenario ``<name>-custom`` is registered for this process
+    (the page and the animation take scenarios by name).
+
+    Raises:
+        ConfigError, ParameterError: bad settings (one line, before anything starts).
+    """
+    from simulation.cli import describe_settings, read_settings
+    from simulation.scenarios import SCENARIOS, Scenario, get_scenario
+
+    configured, overrides = read_settings(args)
+    name = args.scenario or configured or "default"
+    base = get_scenario(name)
+    seed = getattr(args, "seed", None)
+    seed = overrides.pop("seed", 0) if seed is None else seed
+    overrides.pop("seed", None)
+    params = base.params(**overrides, seed=seed)  # validated here: one-line errors
+    seed = params.seed
+    describe_settings(name, params, overrides)
+    if not overrides:
+        return name, seed
+    custom = f"{name}-custom"
+    changes = ", ".join(f"{k}={v}" for k, v in overrides.items())
+    SCENARIOS[custom] = Scenario(
+        custom, f"{base.description} Set: {changes}.", {**base.overrides, **overrides}
+    )
+    return custom, seed

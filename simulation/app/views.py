@@ -76,7 +76,7 @@ class Control:
         low: smallest value on the slider.
         high: largest value on the slider.
         step: slider step.
-        hint: one line on what it does, with the claims of THEORY.md it bears on.
+        hint: one line on what it does, with the claims of docs/THEORY.md it bears on.
     """
 
     name: str
@@ -314,7 +314,7 @@ def _style_axes(ax: Axes, title: str) -> None:
 
 def marker_area(ax: Axes, layout: Layout) -> float:
     """Marker area (points squared) that fills about 85% of a grid cell of ``layout``."""
-    figure_width, figure_height = ax.figure.get_size_inches()
+    figure_width, figure_height = ax.figure.get_size_inches()  # type: ignore[union-attr]
     box = ax.get_position()
     side = min(box.width * figure_width, box.height * figure_height) * 72.0
     diameter = 0.85 * layout.spacing * side / (2 * NETWORK_LIMIT)
@@ -382,7 +382,7 @@ def draw_network(
         borderpad=0.2,
     )
     for handle in legend.legend_handles:
-        handle.set_sizes([160.0])
+        handle.set_sizes([160.0])  # type: ignore[union-attr]  # scatter handles
 
 
 def draw_phase_counts(

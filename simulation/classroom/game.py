@@ -461,8 +461,13 @@ class Round:
             )
         inviter = self.by_org.get(invitation.inviter)
         if invitation.provisional:
-            if not accept and model.world.members.is_member(invitation.alliance, invitee.org):
-                model.decline(invitee.org, invitation.alliance)
+            alliance = invitation.alliance
+            if (
+                not accept
+                and alliance is not None
+                and model.world.members.is_member(alliance, invitee.org)
+            ):
+                model.decline(invitee.org, alliance)
             return {"ok": "accepted" if accept else "declined"}
         if inviter is not None:
             self.changed.add(inviter.id)

@@ -129,7 +129,7 @@ def parse(text: str | bytes, role: str) -> dict[str, Any]:
     if schema is None:
         raise ProtocolError("bad_message", "unknown type")
     if kind not in ALLOWED[role]:
-        raise ProtocolError("not_allowed", kind)
+        raise ProtocolError("not_allowed", str(kind))
     fields = set(message) - {"type"}
     missing = set(schema.required) - fields
     extra = fields - set(schema.required) - set(schema.optional)

@@ -92,7 +92,7 @@ class PoolExecutor:
             # The forkserver imports the worker module once; each worker is a fork of it.
             self._context.set_forkserver_preload(["simulation.sweep.worker"])
         else:  # pragma: no cover - Windows
-            self._context = multiprocessing.get_context("spawn")
+            self._context = multiprocessing.get_context("spawn")  # type: ignore[assignment]
         self.pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
@@ -191,7 +191,7 @@ class DaskExecutor:
         from distributed import as_completed
 
         source = iter(chunks)
-        pending: dict[str, list[RunTask]] = {}
+        pending: dict[Any, list[RunTask]] = {}  # by Dask key
         running = as_completed()
 
         def fill() -> None:

@@ -128,7 +128,7 @@ def run_experiment(
         SweepInterrupted: Ctrl-C (a ``KeyboardInterrupt``); finished runs are kept.
     """
     if not isinstance(design, Design):
-        design = load_design(design)
+        design = load_design(Path(design))
     _check_options(workers, executor, scheduler)
     start = time.perf_counter()
     prov = provenance.record() | {"fingerprint": design.fingerprint()}

@@ -77,10 +77,10 @@ def execute_one(job: Job, task: RunTask) -> Outcome:
     try:
         _inject_failure(job, task)
         results = simulate(task.params, run_id=task.run_id, scenario=job.scenario)
-        tables = shape_tables(job, task, results.tables)
+        shaped = shape_tables(job, task, results.tables)
+        tables = None if job.out is not None else shaped  # written parts are not sent back
         if job.out is not None:
-            write_run(job.out, task.run_id, tables, part_meta(job, task))
-            tables = None
+            write_run(job.out, task.run_id, shaped, part_meta(job, task))
     except Exception as exc:
         return Outcome(
             task.run_id,
