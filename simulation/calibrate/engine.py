@@ -299,8 +299,15 @@ def _sampler_class():
             self.label = ""
 
         def sample_until_n_accepted(
-            self, n, simulate_one, t, *, max_eval=np.inf, all_accepted=False, ana_vars=None
-        ):
+            self,
+            n: int,
+            simulate_one: Callable,
+            t: int,
+            *,
+            max_eval: float = np.inf,
+            all_accepted: bool = False,
+            ana_vars: Any = None,
+        ) -> Any:
             import cloudpickle
 
             limit = min(max_eval, self.budget)
@@ -520,7 +527,7 @@ def run_calibration(
         CalibrationInterrupted: on Ctrl-C (finished generations are kept).
     """
     if not isinstance(targets, Targets):
-        targets = load_targets(targets)
+        targets = load_targets(Path(targets))
     targets = targets.with_options(
         population=population, generations=generations, max_runs=max_runs, seed=seed
     )
@@ -630,7 +637,7 @@ def read_posterior(targets: Targets, root: str | os.PathLike) -> Posterior:
     for t in range(history.max_t + 1):
         population = history.get_population(t)
         for number, particle in enumerate(population.particles):
-            row = {"generation": t, "particle": number}
+            row: dict[str, float] = {"generation": t, "particle": number}
             row |= {n: float(particle.parameter[n]) for n in targets.free}
             row |= {"weight": float(particle.weight), "distance": float(particle.distance)}
             row |= {f"stat_{k}": float(v) for k, v in particle.sum_stat.items()}

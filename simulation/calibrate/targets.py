@@ -147,9 +147,8 @@ class Prior:
             return "uniform", (self.low, self.high - self.low)
         if self.distribution == "loguniform":
             return "loguniform", (self.low, self.high)
-        a = (self.low - self.mean) / self.sd
-        b = (self.high - self.mean) / self.sd
-        return "truncnorm", (a, b, self.mean, self.sd)
+        mean, sd = float(self.mean or 0.0), float(self.sd or 1.0)  # set for a normal prior
+        return "truncnorm", ((self.low - mean) / sd, (self.high - mean) / sd, mean, sd)
 
 
 @dataclass(frozen=True)
@@ -543,6 +542,7 @@ def _statistics(
         }
     out = []
     for name, (value, tolerance, weight, source) in specs.items():
+        assert value is not None  # from the file, or from the data
         floor = STATISTICS["survival_<months>" if _SURVIVAL.fullmatch(name) else name][1]
         tol = float(tolerance) if tolerance is not None else floor
         out.append(Statistic(name, float(value), tol, weight, source))
