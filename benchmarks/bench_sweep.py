@@ -1,21 +1,31 @@
-"""Sweep throughput and memory, as ratios measured in the same run.
+"""Sweep throughput, storage and memory, as ratios measured in the same run.
 
 Reports:
-- 2 workers against 1 (the serial path) for default-size runs (300 organisations, 240
-  months; goal >= 1.9x) and for tiny runs (20 organisations, 12 months; goal >= 1.0x, where
+- whole commands (``alliances sweep``, process start and imports included): 12
+  default-size runs with 2 workers against 1 (goal >= 1.7x), and the default experiment
+  (experiments/default.toml) on a Dask LocalCluster against the local pool (goal >= 0.9x);
+- storage of a sweep of 20,000 tiny runs (``--storage-runs``): files left (goal: a few
+  hundred at most), seconds to load it with ``simulation.load`` and with
+  ``pandas.read_parquet`` (goal < 3 s), and its disk use against the same tables written
+  as one Parquet file each (goal within 2x);
+- from Python ("warm"), 2 workers against 1 (the serial path) for default-size runs (300
+  organisations, 240 months; goal >= 1.9x) and for tiny runs (20 organisations, 12 months;
+  goal >= 1.0x, where
   Mesa's batch_run gives about 0.08x);
 - a Dask LocalCluster against the local pool, both with 2 workers (goal >= 0.9x);
 - peak memory (max RSS) of the parent process as the number of runs grows, each size in a
   fresh process.
 
-Throughput ratios are "warm": the forkserver has already imported the model (each sweep
-still starts its own pool). The one-off cost of starting the forkserver, paid once per
-``alliances sweep`` invocation, is reported on its own. Times include writing every part.
+Warm ratios: the model is already imported; each sweep starts its own pool (forks of the
+sweep's process, or a forkserver in a process that runs threads). The extra cost of a
+first 2-worker sweep in a fresh process is reported on its own. Times include writing and
+merging every part.
 Each pair of timings is measured alternately, best of ``--repeats``; the machine's own
 parallelism (two CPU-bound processes against one) is measured too, since shared or virtual
 machines often give less than two cores' worth.
 
-Run: ``.venv/bin/python benchmarks/bench_sweep.py [--quick] [--repeats 2]``.
+Run: ``.venv/bin/python benchmarks/bench_sweep.py [--quick] [--repeats 2]
+[--only commands|storage|warm] [--storage-runs N]``.
 """
 
 from __future__ import annotations
@@ -25,6 +35,7 @@ import contextlib
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,6 +43,9 @@ import time
 from pathlib import Path
 
 from simulation.sweep import parse_design, run_experiment
+
+ROOT = Path(__file__).resolve().parents[1]
+ALLIANCES = str(Path(sys.executable).with_name("alliances"))
 
 DEFAULT_SIZE = {"n_organisations": 300, "steps": 240}
 TINY = {"n_organisations": 20, "steps": 12}
@@ -95,7 +109,7 @@ def machine_parallelism() -> float:
 
 
 def cold_start() -> float:
-    """Extra seconds of a first 2-worker sweep in a fresh process (forkserver start)."""
+    """Extra seconds of a first 2-worker sweep in a fresh process (starting the pool)."""
     script = (
         "import time, tempfile, sys; sys.path.insert(0, 'benchmarks');"
         "from bench_sweep import design, timed_sweep;"
@@ -120,6 +134,66 @@ def peak_memory(runs: int) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
+def command_seconds(experiment: Path, *options: str) -> float:
+    """Seconds of a whole ``alliances sweep`` command into a fresh folder."""
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        command = [ALLIANCES, "sweep", str(experiment), "--out", f"{folder}/out", *options]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return time.perf_counter() - start
+
+
+def twelve_runs(folder: Path) -> Path:
+    """An experiment file of 12 default-size runs (300 organisations, 240 months)."""
+    path = folder / "twelve.toml"
+    path.write_text(
+        'name = "twelve"\nsteps = 240\nreplications = 6\nseed = 4\n'
+        "[fixed]\nn_organisations = 300\n[vary]\npressure = [0.3, 0.6]\n"
+    )
+    return path
+
+
+def folder_bytes(folder: Path) -> tuple[int, int]:
+    """Files and bytes on disk below ``folder``."""
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def storage(runs: int, workers: int) -> dict[str, float]:
+    """Sweep ``runs`` tiny runs; count files, time loading, compare disk with the data."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    import simulation
+
+    the_design = design("store", TINY, runs)
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "out"
+        start = time.perf_counter()
+        summary = run_experiment(the_design, out, workers=workers)
+        sweep_s = time.perf_counter() - start
+        assert summary.ok
+        files, disk = folder_bytes(out)
+        start = time.perf_counter()
+        results = simulation.load(out)
+        load_s = time.perf_counter() - start
+        start = time.perf_counter()
+        pd.read_parquet(out / "runs")
+        runs_s = time.perf_counter() - start
+        data = 0
+        plain = Path(folder) / "plain"
+        plain.mkdir()
+        for name in the_design.tables:
+            path = plain / f"{name}.parquet"
+            pq.write_table(pa.Table.from_pandas(results.tables[name], preserve_index=False), path)
+            data += path.stat().st_size
+        shutil.rmtree(out)
+    return {"runs": runs, "sweep_s": sweep_s, "files": files, "disk_bytes": disk,
+            "data_bytes": data, "disk_ratio": disk / data, "load_s": load_s,
+            "read_runs_s": runs_s}  # fmt: skip
+
+
 def pair(first, second, repeats: int) -> tuple[float, float]:
     """Best times of two measurements taken alternately, so a change of load hits both."""
     best = [float("inf"), float("inf")]
@@ -131,19 +205,74 @@ def pair(first, second, repeats: int) -> tuple[float, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="smaller sizes (a smoke test)")
-    parser.add_argument("--repeats", type=int, default=2, help="best of N for each timing")
-    args = parser.parse_args()
-    rep = args.repeats
     print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
           "(other work on the machine lowers the ratios)")  # fmt: skip
-    big_runs, tiny_runs, dask_runs = (8, 120, 8) if args.quick else (24, 400, 48)
-    memory_sizes = (50, 200) if args.quick else (100, 400, 1600)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes (a smoke test)")
+    parser.add_argument("--repeats", type=int, default=2, help="best of N for each timing")
+    parser.add_argument("--storage-runs", type=int, default=20_000, metavar="N",
+                        help="tiny runs of the storage measurement (default 20000)")  # fmt: skip
+    parser.add_argument("--only", choices=("commands", "storage", "warm"),
+                        help="one group of measurements")  # fmt: skip
+    args = parser.parse_args()
+    rep = args.repeats
     report: dict[str, float] = {}
+    if args.only in (None, "commands", "storage"):
+        ideal = max(machine_parallelism() for _ in range(rep))
+        report["machine_parallelism"] = ideal
+        print(f"machine: two CPU-bound processes run {ideal:.2f}x as fast as one (2.0 if idle)")
+    if args.only in (None, "commands"):
+        report |= commands(rep, quick=args.quick)
+    if args.only in (None, "storage"):
+        runs = 2_000 if args.quick else args.storage_runs
+        found = storage(runs, workers=2)
+        report |= {f"storage_{k}": v for k, v in found.items()}
+        print(f"storage of {runs} tiny runs (sweep {found['sweep_s']:.0f} s, 2 workers): "
+              f"{found['files']} files (goal: a few hundred at most); simulation.load "
+              f"{found['load_s']:.2f} s, pandas.read_parquet(runs) {found['read_runs_s']:.2f} s "
+              f"(goal < 3 s); disk {found['disk_bytes'] / 2**20:.1f} MiB against "
+              f"{found['data_bytes'] / 2**20:.1f} MiB of data as one Parquet file per table "
+              f"-> {found['disk_ratio']:.2f}x (goal <= 2x)")  # fmt: skip
+    if args.only in (None, "warm"):
+        report |= warm(rep, quick=args.quick)
+    report["load_average_end"] = os.getloadavg()[0]
+    print(f"load average at the end: {report['load_average_end']:.1f}")
+    out = Path(__file__).parent / "results" / f"sweep{'-' + args.only if args.only else ''}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(report, indent=2))
+    return 0
 
+
+def commands(rep: int, quick: bool) -> dict[str, float]:
+    """Whole ``alliances sweep`` commands: 2 workers against 1, Dask against the pool."""
+    report: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        twelve = twelve_runs(Path(folder))
+        one, two = pair(lambda: command_seconds(twelve, "--workers", "1"),
+                        lambda: command_seconds(twelve, "--workers", "2"), rep)  # fmt: skip
+    report |= {"command_12_runs_1_worker_s": one, "command_12_runs_2_workers_s": two,
+               "command_12_runs_speedup": one / two}  # fmt: skip
+    print(f"alliances sweep, 12 default-size runs, whole command: 1 worker {one:.1f} s, "
+          f"2 workers {two:.1f} s -> {one / two:.2f}x (goal >= 1.7x)")  # fmt: skip
+    experiment = ROOT / "experiments" / "default.toml"
+    if quick:
+        return report
+    pool, dask = pair(lambda: command_seconds(experiment, "--workers", "2"),
+                      lambda: command_seconds(experiment, "--workers", "2", "--executor", "dask"),
+                      1)  # fmt: skip
+    report |= {"command_default_pool_s": pool, "command_default_dask_s": dask,
+               "command_default_dask_vs_pool": pool / dask}  # fmt: skip
+    print(f"alliances sweep experiments/default.toml (72 runs, 2 workers), whole command: "
+          f"pool {pool:.1f} s, Dask LocalCluster {dask:.1f} s -> {pool / dask:.2f}x "
+          "(goal >= 0.9x)")  # fmt: skip
+    return report
+
+
+def warm(rep: int, quick: bool) -> dict[str, float]:
+    """Sweeps from Python with the model imported: speed-ups, Dask, parent memory."""
+    big_runs, tiny_runs, dask_runs = (8, 120, 8) if quick else (24, 400, 24)
+    memory_sizes = (50, 200) if quick else (100, 400, 1600)
+    report: dict[str, float] = {}
     ideal = max(machine_parallelism() for _ in range(rep))
-    report["machine_parallelism"] = ideal
-    print(f"machine: two CPU-bound processes run {ideal:.2f}x as fast as one (2.0 if idle)")
     report["cold_start_s"] = cold_start()
     timed_sweep(design("warmup", TINY, 4), 2)  # start the forkserver once
 
@@ -174,7 +303,7 @@ def main() -> int:
     report |= {"dask_running_s": on_cluster, "dask_running_vs_pool": pool / on_cluster}
     print(f"  on an already running LocalCluster (as on a cluster; tables sent back): "
           f"{on_cluster:.1f} s -> {pool / on_cluster:.2f}x")  # fmt: skip
-    print(f"one-off forkserver start per invocation: {report['cold_start_s']:.2f} s")
+    print(f"one-off pool start per invocation: {report['cold_start_s']:.2f} s")
 
     peaks = {runs: peak_memory(runs) for runs in memory_sizes}
     smallest, largest = min(peaks), max(peaks)
@@ -185,13 +314,7 @@ def main() -> int:
         f"parent peak memory (tiny runs, 2 workers): {shown} -> "
         f"x{peaks[largest] / peaks[smallest]:.2f} for {largest // smallest}x the runs"
     )
-
-    report["load_average_end"] = os.getloadavg()[0]
-    print(f"load average at the end: {report['load_average_end']:.1f}")
-    out = Path(__file__).parent / "results" / "sweep.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(report, indent=2))
-    return 0
+    return report
 
 
 if __name__ == "__main__":

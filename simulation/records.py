@@ -233,8 +233,9 @@ def run_summary(
     Counts founded alliances born at or after ``warmup``; survival is measured from
     founding. Renewal success is the share of finished transformation episodes that ended
     in a renewal; the lasting renewal rate (with ``events``) counts only renewals that held
-    for ``LASTING`` months (no new crisis, no end), per episode observed that long. The transformation rate is per alliance-year lived since founding
-    (outside forming), so short-lived alliances count fairly. Outcome shares are among
+    for ``LASTING`` months (no new crisis, no end), per episode observed that long. The
+    transformation rate is per alliance-year lived since founding (outside forming), so
+    short-lived alliances count fairly. Outcome shares are among
     the ended founded alliances. Survival at 72 months is NaN when fewer than 72 months
     follow the warm-up.
     """

@@ -6,10 +6,11 @@ Saved layout (the same for single runs and sweeps)::
                                  ``pandas.read_parquet(DIR / "alliances")``)
     DIR/<table>.csv              with ``format="csv"``, plus DIR/provenance.json
 
-Every Parquet part carries the provenance record (package version, git commit, library
-versions, and for single runs the parameters and seed) in its file metadata; the ``runs``
-table carries it as columns. Parts are written to a hidden temporary name and renamed into
-place, so a reader never sees a half-written file.
+Every Parquet part of a single run carries the provenance record (package version, git
+commit, library versions, the parameters and seed) in its file metadata; a sweep stores it
+once, in ``DIR/experiment.json`` (see :mod:`simulation.sweep.store`). The ``runs`` table
+carries the version and commit as columns. Parts are written to a hidden temporary name and
+renamed into place, so a reader never sees a half-written file.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from simulation.records import END_CAUSES, TABLE_TYPES, run_summary
 
 TABLES: tuple[str, ...] = ("runs", "alliances", "events", "timeseries", "memberships")
 METADATA_KEY = b"alliance_lifecycle"
+#: The record a sweep writes into its folder (see simulation.sweep.store).
+SWEEP_RECORD = "experiment.json"
 
 
 @dataclass
@@ -292,16 +295,33 @@ def write_part(final: Path, frame: pd.DataFrame, meta: Mapping[str, Any]) -> Pat
 
 # --- reading ----------------------------------------------------------------------------
 def read_table(folder: str | os.PathLike, name: str) -> pd.DataFrame:
-    """One table of a saved folder (all its Parquet parts, or its CSV)."""
+    """One table of a saved folder (all its Parquet parts, or its CSV).
+
+    In a sweep folder whose table is in several parts (a sweep still running, or one
+    larger than its final merge) the rows are put in run order, so the table is the same
+    whatever the executor or the interruptions.
+    """
     root = Path(folder)
     parts = root / name
     if parts.is_dir():
-        files = sorted(p for p in parts.glob("*.parquet") if not p.name.startswith("."))
+        for attempt in range(5):  # a running sweep may merge a part away meanwhile
+            files = sorted(p for p in parts.glob("*.parquet") if not p.name.startswith("."))
+            try:
+                tables = [pq.read_table(f) for f in files]
+                break
+            except FileNotFoundError:
+                if attempt == 4:
+                    raise
         if not files:
             return pd.DataFrame()
-        # Typed part by part: an empty part comes back with no categories.
-        frames = [_dictionary_types(pq.read_table(f).to_pandas(), name) for f in files]
-        return pd.concat(frames, ignore_index=True)
+        if len(tables) == 1:
+            return _dictionary_types(tables[0].to_pandas(), name)
+        from simulation.sweep.parts import concat, sort_runs
+
+        table = concat(tables)
+        if (root / SWEEP_RECORD).exists():
+            table = sort_runs(table)
+        return _dictionary_types(table.to_pandas(), name)
     csv = root / f"{name}.csv"
     if csv.exists():
         frame = pd.read_csv(csv, keep_default_na=True, float_precision="round_trip")
@@ -315,8 +335,21 @@ def _dictionary_types(frame: pd.DataFrame, name: str) -> pd.DataFrame:
 
 
 def read_provenance(folder: str | os.PathLike) -> dict[str, Any]:
-    """The provenance record of a saved folder (from its first ``runs`` part)."""
+    """The provenance record of a saved folder (a sweep's record, or its first ``runs`` part)."""
     root = Path(folder)
+    record = root / SWEEP_RECORD
+    if record.exists():
+        try:
+            data = json.loads(record.read_text())
+        except (OSError, ValueError):
+            data = {}
+        if isinstance(data, dict) and data.get("format", 1) >= 2:
+            prov = dict(data.get("provenance") or {})
+            return prov | {
+                "experiment": data.get("name"),
+                "scenario": data.get("scenario"),
+                "fingerprint": data.get("fingerprint"),
+            }
     parts = sorted(p for p in (root / "runs").glob("*.parquet") if not p.name.startswith("."))
     if parts:
         meta = pq.read_schema(parts[0]).metadata or {}

@@ -30,6 +30,6 @@ def test_each_channel_alone_makes_pressure_matter():
         shock = [{"kind": "shock", "at": 20, "size": 0.5, "duration": 30}]
         low = run("default", seed=3, pressure=0.0, **opened, **SMALL)
         high = run("default", seed=3, pressure=0.6, pressure_schedule=shock, **opened, **SMALL)
-        assert not low.events.drop(columns="run_id").equals(
-            high.events.drop(columns="run_id")
-        ), channel
+        assert not low.events.drop(columns="run_id").equals(high.events.drop(columns="run_id")), (
+            channel
+        )

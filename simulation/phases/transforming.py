@@ -114,7 +114,7 @@ def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
     on_table = ~collective | (world.step >= ready_at)
 
     # The work goes on, distracted; members weigh what they get and the proposal (C21).
-    produced, returned, worth, _, unfair, pairs, _ = work(
+    _, returned, worth, _, unfair, pairs, _ = work(
         world, groups, mission, rng, distraction=p.crisis_distraction
     )
     left, _, trust, mean_trust = pairs

@@ -27,9 +27,10 @@ def default_workers() -> int:
 def configure_sweep(parser: argparse.ArgumentParser) -> None:
     """Add the arguments of ``alliances sweep``."""
     parser.description = (
-        "Run every run of an experiment file into DIR, one Parquet part per run and table. "
-        "Running the same command again resumes: finished runs are skipped, failed ones "
-        "retried. Exits 1 if a run failed, 130 on Ctrl-C (finished runs are kept)."
+        "Run every run of an experiment file into DIR (one Parquet file per table when it "
+        "ends). Running the same command again resumes: finished runs are skipped, failed "
+        "ones retried; with more replications (or another lhs block of samples) it extends "
+        "the sweep. Exits 1 if a run failed, 130 on Ctrl-C (finished runs are kept)."
     )
     parser.add_argument("experiment", metavar="FILE.toml", help="experiment file")
     parser.add_argument(

@@ -22,6 +22,8 @@ An experiment file is TOML::
     method = "grid"                   # grid | lhs | sobol | morris | ofat
     samples = 64                      # lhs: points; sobol: base N (a power of 2, giving
                                       # N (D + 2) samples); morris: trajectories (N (D + 1))
+                                      # lhs also takes blocks, [64, 32]: a Latin hypercube
+                                      # of 64 points, then one of 32 (to extend a sweep)
     levels = 4                        # morris only: levels of the Morris grid
     second_order = false              # sobol only: also plan second-order indices
 
@@ -31,8 +33,11 @@ An experiment file is TOML::
 
 ``grid`` crosses all levels; ``ofat`` runs the base (scenario plus ``[fixed]``) as sample 0,
 then changes one factor at a time to each of its other levels. ``samples`` is ignored by
-``grid`` and ``ofat``. Samples are numbered in the sampler's order (SALib's order for sobol
-and morris), so ``sample_id`` lines model outputs up with SALib's analysis functions.
+``grid`` and ``ofat``. An ``lhs`` design given as blocks (``samples = [64, 32]``) draws
+one Latin hypercube per block from one stream, so its first 64 samples are those of
+``samples = 64``: a sweep can be extended by a block. Samples are numbered in the
+sampler's order (SALib's order for sobol and morris), so ``sample_id`` lines model outputs
+up with SALib's analysis functions.
 
 Seeds: run ``(sample_id, replication)`` gets the first 63 bits of
 ``SeedSequence(seed).spawn(n_samples)[sample_id].spawn(replications)[replication]``, so a
@@ -146,6 +151,7 @@ class Design:
     factors: tuple[Factor, ...]
     samples: tuple[Mapping[str, Any], ...]
     sample_count: int | None = None
+    sample_blocks: tuple[int, ...] = ()
     morris_levels: int = 4
     second_order: bool = False
     tables: tuple[str, ...] = DEFAULT_TABLES
@@ -219,6 +225,8 @@ class Design:
         out: dict[str, Any] = {"method": self.method}
         if self.method in RANGE_METHODS:
             out["samples"] = self.sample_count
+            if len(self.sample_blocks) > 1:
+                out["samples"] = list(self.sample_blocks)
         if self.method == "morris":
             out["levels"] = self.morris_levels
         if self.method == "sobol":
@@ -548,7 +556,19 @@ def _sampler_settings(ctx: _Context, sampler, method: str, factors) -> dict[str,
                 )
         if "samples" not in sampler:
             ctx.fail(f"[sampler] {method} needs 'samples'")
-        count = ctx.whole(sampler, "samples", 1, 1, MAX_SAMPLES, where="[sampler] ")
+        if method == "lhs" and isinstance(sampler["samples"], list):
+            blocks = sampler["samples"]
+            if not blocks:
+                ctx.fail("[sampler] samples: the list of lhs blocks is empty")
+            for block in blocks:
+                ctx.whole({"samples": block}, "samples", 1, 1, MAX_SAMPLES, where="[sampler] ")
+            if sum(blocks) > MAX_SAMPLES:
+                ctx.fail(f"[sampler] samples add up to {sum(blocks)}, more than {MAX_SAMPLES}")
+            settings["sample_blocks"] = tuple(blocks)
+            count = sum(blocks)
+        else:
+            count = ctx.whole(sampler, "samples", 1, 1, MAX_SAMPLES, where="[sampler] ")
+            settings["sample_blocks"] = (count,)
         settings["sample_count"] = count
         if method == "sobol" and count & (count - 1):
             ctx.fail(f"[sampler] sobol needs samples to be a power of 2 (e.g. 64), got {count}")
@@ -608,7 +628,7 @@ def _samples(
 def _unit_design(method: str, d: int, seed: int, settings) -> np.ndarray:
     count = settings["sample_count"]
     if method == "lhs":
-        return samplers.latin_hypercube(d, count, seed)
+        return samplers.latin_hypercube(d, settings["sample_blocks"], seed)
     if method == "sobol":
         return samplers.saltelli(d, count, seed, settings["second_order"])
     return samplers.morris_trajectories(d, count, settings["morris_levels"], seed)

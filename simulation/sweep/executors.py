@@ -1,10 +1,12 @@
 """Executors: where the chunks of runs are computed.
 
 - :class:`SerialExecutor`: in this process, one run after the other (``--workers 1``).
-- :class:`PoolExecutor`: one long-lived ``ProcessPoolExecutor`` per sweep, started through
-  a forkserver that has already imported the model (so a worker starts in milliseconds and
-  inherits neither threads nor open files), fed with chunks of runs. The start method is
-  chosen for this pool only, never globally.
+- :class:`PoolExecutor`: one long-lived ``ProcessPoolExecutor`` per sweep, fed with chunks
+  of runs. Its workers are forks of the sweep's process when that process runs no other
+  thread (the ``alliances`` command, a script): they start in milliseconds with the model
+  already imported, and they hold the folder's lock until they exit. Elsewhere (a notebook,
+  whose kernel runs threads) they come from a forkserver that has imported the model once.
+  The start method is chosen for this pool only, never globally.
 - :class:`DaskExecutor`: a ``distributed.Client`` on a given scheduler, or on a
   ``LocalCluster`` of single-threaded worker processes when none is given. Imported only
   when used.
@@ -32,6 +34,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sys
+import threading
 import time
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
@@ -40,9 +44,17 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from simulation.errors import ConfigError
-from simulation.sweep.worker import Job, Outcome, RunTask, execute, init_process
+from simulation.sweep.worker import (
+    Chunk,
+    Job,
+    Outcome,
+    RunTask,
+    execute,
+    init_process,
+    limit_threads,
+)
 
-Finished = tuple[list[RunTask], list[Outcome]]
+Finished = tuple[Chunk, list[Outcome]]
 
 #: Chunks kept in flight per worker: one running, one queued so no worker waits.
 IN_FLIGHT_PER_WORKER = 2
@@ -70,10 +82,10 @@ class SerialExecutor:
     def __init__(self) -> None:
         self.workers = 1
 
-    def map(self, job: Job, chunks: Iterable[list[RunTask]]) -> Iterator[Finished]:
+    def map(self, job: Job, chunks: Iterable[Chunk]) -> Iterator[Finished]:
         """Yield each chunk with its outcomes, in order."""
         for chunk in chunks:
-            yield chunk, execute(job, chunk)
+            yield chunk, execute(job, chunk.tasks, chunk.token)
 
     def close(self, cancel: bool = False) -> None:
         """Nothing to release."""
@@ -87,30 +99,40 @@ class PoolExecutor:
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        if "forkserver" in multiprocessing.get_all_start_methods():
-            self._context = multiprocessing.get_context("forkserver")
-            # The forkserver imports the worker module once; each worker is a fork of it.
-            self._context.set_forkserver_preload(["simulation.sweep.worker"])
-        else:  # pragma: no cover - Windows
-            self._context = multiprocessing.get_context("spawn")  # type: ignore[assignment]
         self.pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
+        context = pool_context()
+        pool = ProcessPoolExecutor(
             max_workers=self.workers,
-            mp_context=self._context,
+            mp_context=context,
             initializer=init_process,
-            initargs=(os.getpid(),),
+            initargs=(os.getpid(), self.workers),
         )
+        if context.get_start_method() == "fork":
+            # start every worker now, while this process has no other thread (a pool of
+            # forks starts them all at the first submit)
+            pool.submit(int).result()
+        return pool
 
-    def map(self, job: Job, chunks: Iterable[list[RunTask]]) -> Iterator[Finished]:
+    def _stop(self, pool: ProcessPoolExecutor) -> None:
+        """Stop a pool's processes (terminate, then wait for them)."""
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=5)
+
+    def map(self, job: Job, chunks: Iterable[Chunk]) -> Iterator[Finished]:
         """Yield each chunk with its outcomes as it finishes."""
         source = iter(chunks)
-        pending: dict[Future, tuple[list[RunTask], ProcessPoolExecutor]] = {}
+        pending: dict[Future, tuple[Chunk, ProcessPoolExecutor]] = {}
         window = IN_FLIGHT_PER_WORKER * self.workers
         while True:
             while len(pending) < window and (chunk := next(source, None)) is not None:
-                pending[self.pool.submit(execute, job, chunk)] = (chunk, self.pool)
+                future = self.pool.submit(execute, job, chunk.tasks, chunk.token)
+                pending[future] = (chunk, self.pool)
             if not pending:
                 return
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -121,12 +143,14 @@ class PoolExecutor:
                 except BrokenProcessPool as exc:
                     # A worker died (out of memory, killed): its chunk and the others in
                     # flight are recorded as failed and retried on the next start.
-                    outcomes = lost_chunk(chunk, BrokenProcessPool(f"{exc} {DIED}"))
+                    outcomes = lost_chunk(chunk.tasks, BrokenProcessPool(f"{exc} {DIED}"))
                     if pool is self.pool:
-                        self.pool.shutdown(wait=False, cancel_futures=True)
+                        # no worker of the broken pool may still write when the sweep
+                        # recovers their chunks
+                        self._stop(self.pool)
                         self.pool = self._new_pool()
                 except Exception as exc:
-                    outcomes = lost_chunk(chunk, exc)
+                    outcomes = lost_chunk(chunk.tasks, exc)
                 yield chunk, outcomes
 
     def close(self, cancel: bool = False) -> None:
@@ -134,12 +158,7 @@ class PoolExecutor:
         if not cancel:
             self.pool.shutdown(wait=True)
             return
-        processes = list((getattr(self.pool, "_processes", None) or {}).values())
-        self.pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.join(timeout=5)
+        self._stop(self.pool)
 
 
 class DaskExecutor:
@@ -173,6 +192,7 @@ class DaskExecutor:
                 silence_logs=logging.ERROR,
             )
             self.client = Client(self.cluster)
+            self.client.run(limit_threads, workers)  # the workers share this machine
             self.writes_parts = True
         self.workers = self._threads() if scheduler else workers
         self._checked = time.monotonic()
@@ -186,18 +206,18 @@ class DaskExecutor:
             self.workers, self._checked = self._threads(), time.monotonic()
         return IN_FLIGHT_PER_WORKER * self.workers
 
-    def map(self, job: Job, chunks: Iterable[list[RunTask]]) -> Iterator[Finished]:
+    def map(self, job: Job, chunks: Iterable[Chunk]) -> Iterator[Finished]:
         """Yield each chunk with its outcomes as it finishes."""
         from distributed import as_completed
 
         source = iter(chunks)
-        pending: dict[Any, list[RunTask]] = {}  # by Dask key
+        pending: dict[Any, Chunk] = {}  # by Dask key
         running = as_completed()
 
         def fill() -> None:
             window = self._window()
             while len(pending) < window and (chunk := next(source, None)) is not None:
-                future = self.client.submit(execute, job, chunk, pure=False)
+                future = self.client.submit(execute, job, chunk.tasks, chunk.token, pure=False)
                 pending[future.key] = chunk
                 running.add(future)
 
@@ -207,7 +227,7 @@ class DaskExecutor:
             try:
                 outcomes = future.result()
             except Exception as exc:  # a worker died (KilledWorker) or the task was lost
-                outcomes = lost_chunk(chunk, exc)
+                outcomes = lost_chunk(chunk.tasks, exc)
             future.release()
             yield chunk, outcomes
             fill()
@@ -217,6 +237,19 @@ class DaskExecutor:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+
+def pool_context() -> multiprocessing.context.BaseContext:
+    """Fork when this process runs no other thread (Linux), else a forkserver (or spawn)."""
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform == "linux" and "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        # The forkserver imports the worker module once; each worker is a fork of it.
+        context.set_forkserver_preload(["simulation.sweep.worker"])
+        return context
+    return multiprocessing.get_context("spawn")  # pragma: no cover - Windows
 
 
 def make_executor(

@@ -1,8 +1,8 @@
 """Run an experiment: plan, skip what is done, execute the rest, record failures.
 
-``run_experiment`` is the Python face of ``alliances sweep``. It writes each finished run
+``run_experiment`` is the Python face of ``alliances sweep``. It keeps each finished run
 at once (see :mod:`simulation.sweep.store`), so stopping it at any moment loses at most
-the runs in flight, and calling it again on the same folder resumes.
+the runs in progress, and calling it again on the same folder resumes (or extends it).
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from simulation import provenance
 from simulation.errors import ConfigError
 from simulation.sweep.design import Design, load_design
 from simulation.sweep.executors import make_executor
+from simulation.sweep.parts import new_token
 from simulation.sweep.store import SweepStore
-from simulation.sweep.worker import Job, Outcome, RunTask, part_meta
+from simulation.sweep.worker import Chunk, Job, Outcome, RunTask
 
 EXECUTORS: tuple[str, ...] = ("local", "dask")
 #: Environment variable of the failure-injection test hook (comma-separated run id patterns).
@@ -113,7 +114,8 @@ def run_experiment(
         workers: worker processes (``local``) or LocalCluster workers (``dask``).
         executor: ``"local"`` (process pool) or ``"dask"``.
         scheduler: address of a Dask scheduler (``dask`` only); a LocalCluster if None.
-        progress: show a progress bar on stderr when it is a terminal.
+        progress: show a progress bar: in a notebook, or on stderr when it is a terminal
+            (quiet when piped).
 
     With ``workers > 1`` the worker processes are not forks of the caller, so a script that
     calls this must do it under ``if __name__ == "__main__":``, as with any such pool
@@ -134,6 +136,12 @@ def run_experiment(
     prov = provenance.record() | {"fingerprint": design.fingerprint()}
     with SweepStore.open(out, design, prov) as store:
         done = store.done()
+        if store.extended:
+            summary_note = (
+                f"extended: {len(done)} runs were there, the experiment now has {design.n_runs}"
+            )
+        else:
+            summary_note = None
         for run_id in store.failed() & done:
             store.clear_failure(run_id)
         summary = SweepSummary(
@@ -152,6 +160,8 @@ def run_experiment(
         ]
         summary.skipped = design.n_runs - len(pending)
         summary.retried = len(store.failed())
+        if summary_note:
+            summary.notes.append(summary_note)
         if pending and done and store.started_from != prov["git_commit"]:
             summary.notes.append(
                 f"note: this folder was started from commit {store.started_from}; the runs "
@@ -164,6 +174,7 @@ def run_experiment(
                 summary.interrupted = True
         # Workers write parts before their chunk reports back, and a chunk lost with a dead
         # worker may hold runs that finished: what is on disk is the truth.
+        store.finish()
         finished = store.done()
         for run_id in [r for r in summary.failed if r in finished]:
             store.clear_failure(run_id)
@@ -194,8 +205,6 @@ def _execute(
     prov: dict[str, Any],
     progress: bool,
 ) -> None:
-    from tqdm import tqdm
-
     executor = make_executor(kind, summary.workers, scheduler)
     summary.workers = executor.workers
     job = Job(
@@ -204,27 +213,29 @@ def _execute(
         tables=design.tables,
         timeseries_every=design.timeseries_every,
         out=str(store.root.resolve()) if executor.writes_parts else None,
-        meta=prov,
+        meta={k: prov.get(k) for k in ("package_version", "git_commit")},
         fail=tuple(p.strip() for p in os.environ.get(FAIL_ENV, "").split(",") if p.strip()),
         parent=os.getpid(),
     )
-    size = 1 if executor.workers == 1 else chunk_size(design, executor.workers, len(pending))
-    bar = tqdm(
-        total=design.n_runs,
-        initial=summary.skipped,
-        unit="run",
-        desc=design.name,
-        disable=None if progress else True,
-        file=sys.stderr,
-        smoothing=0.05,
-        dynamic_ncols=True,
-    )
+    size = chunk_size(design, executor.workers, len(pending))
+    bar = progress_bar(progress, total=design.n_runs, initial=summary.skipped, desc=design.name)
     cancel = True
     try:
         for chunk, outcomes in executor.map(job, _chunks(design, pending, size)):
-            for task, outcome in zip(chunk, outcomes, strict=True):
+            if not all(o.ok for o in outcomes) and executor.writes_parts:
+                # a worker that died wrote its finished runs to the chunk's journal
+                kept = set(store.recover_chunk(chunk.token))
+                outcomes = [
+                    Outcome(o.run_id, True, o.seconds) if o.run_id in kept else o for o in outcomes
+                ]
+            if not executor.writes_parts:
+                store.write_chunk(
+                    chunk.token, [o.tables for o in outcomes if o.ok and o.tables is not None]
+                )
+            for task, outcome in zip(chunk.tasks, outcomes, strict=True):
                 _record(store, job, task, outcome, summary)
-            bar.update(len(chunk))
+            store.compact()
+            bar.update(len(chunk.tasks))
             if summary.failed:
                 bar.set_postfix(failed=len(summary.failed), refresh=False)
         cancel = False
@@ -233,12 +244,42 @@ def _execute(
         executor.close(cancel=cancel)
 
 
+def in_notebook() -> bool:
+    """True in a Jupyter kernel (where stderr is not a terminal but widgets show)."""
+    ipython = sys.modules.get("IPython")
+    if ipython is None:
+        return False
+    shell = ipython.get_ipython()
+    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
+
+
+def progress_bar(progress: bool, **options: Any):
+    """A tqdm bar: a widget in a notebook, else on stderr when it is a terminal."""
+    if progress and in_notebook():
+        try:
+            from tqdm.notebook import tqdm as notebook_tqdm
+
+            return notebook_tqdm(unit="run", **options)
+        except ImportError:  # no ipywidgets: text on the notebook's stderr
+            from tqdm import tqdm
+
+            return tqdm(unit="run", file=sys.stderr, disable=False, **options)
+    from tqdm import tqdm
+
+    return tqdm(
+        unit="run",
+        disable=None if progress else True,
+        file=sys.stderr,
+        smoothing=0.05,
+        dynamic_ncols=True,
+        **options,
+    )
+
+
 def _record(
     store: SweepStore, job: Job, task: RunTask, outcome: Outcome, summary: SweepSummary
 ) -> None:
     if outcome.ok:
-        if outcome.tables is not None:
-            store.write(task.run_id, outcome.tables, part_meta(job, task))
         store.clear_failure(task.run_id)
         summary.completed += 1
         return
@@ -261,7 +302,7 @@ def _record(
     summary.first_error = summary.first_error or outcome.error
 
 
-def _chunks(design: Design, pending: list[tuple[int, int]], size: int) -> Iterator[list]:
+def _chunks(design: Design, pending: list[tuple[int, int]], size: int) -> Iterator[Chunk]:
     """Tasks built lazily, ``size`` at a time: only the runs in flight hold parameters."""
     tasks = (
         RunTask(
@@ -273,7 +314,7 @@ def _chunks(design: Design, pending: list[tuple[int, int]], size: int) -> Iterat
         for s, r in pending
     )
     while chunk := list(itertools.islice(tasks, size)):
-        yield chunk
+        yield Chunk(new_token(), chunk)
 
 
 def chunk_size(design: Design, workers: int, pending: int) -> int:

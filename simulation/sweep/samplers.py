@@ -10,6 +10,7 @@ SciPy and SALib are imported inside the functions, so importing this module is c
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -28,11 +29,21 @@ def _unit_problem(d: int) -> dict:
     return {"num_vars": d, "names": [f"x{i}" for i in range(d)], "bounds": [[0.0, 1.0]] * d}
 
 
-def latin_hypercube(d: int, n: int, seed: int) -> np.ndarray:
-    """``n`` points of a Latin hypercube in ``[0, 1]^d`` (``scipy.stats.qmc``)."""
+def latin_hypercube(d: int, n: int | Sequence[int], seed: int) -> np.ndarray:
+    """Points of Latin hypercubes in ``[0, 1]^d`` (``scipy.stats.qmc``).
+
+    Args:
+        d: dimensions.
+        n: points, or the points of each block: one hypercube per block, drawn one after
+            the other from the same stream, so the first blocks do not depend on the later
+            ones (``[64]`` gives the same points as ``64``).
+        seed: the sampler's seed.
+    """
     from scipy.stats import qmc
 
-    return qmc.LatinHypercube(d, rng=np.random.default_rng(seed)).random(n)
+    engine = qmc.LatinHypercube(d, rng=np.random.default_rng(seed))
+    blocks = [n] if isinstance(n, int) else list(n)
+    return np.vstack([engine.random(size) for size in blocks])
 
 
 def saltelli(d: int, n: int, seed: int, second_order: bool) -> np.ndarray:

@@ -1,27 +1,39 @@
-"""The sweep folder: one Parquet part per finished run, resumable, refusing other experiments.
+"""The sweep folder: a few Parquet parts per table, resumable, extensible, one record.
 
-Layout (the tables follow the layout of single runs, so ``simulation.load(DIR)`` and
-``pandas.read_parquet(DIR / "alliances")`` read a sweep folder)::
+Layout (``pandas.read_parquet(DIR / "alliances")``, ``simulation.load(DIR)``, pyarrow
+datasets, DuckDB and polars read the table folders as they are)::
 
-    DIR/experiment.json            what the folder holds (see below), written at the start
-    DIR/experiment.toml            the experiment file as it was given
-    DIR/<table>/<run_id>.parquet   one part per finished run and kept table
+    DIR/experiment.json            what the folder holds and where it came from (below)
+    DIR/experiment.toml            the experiment file as it was given (last extension)
+    DIR/<table>/part-0.parquet     a finished sweep: one part per table, rows in run order
+    DIR/<table>/c-*.parquet, m*-*  while it runs: parts of chunks and of merged chunks
     DIR/failures/<run_id>.json     a failed run: parameters, seed, error, traceback
+    DIR/.journal/                  runs of chunks in progress (hidden; see parts.py)
     DIR/.lock                      held (flock) while a sweep writes to DIR
 
-A run is finished when its ``runs`` part exists: it is written last, and every part is
-written to a hidden temporary file and renamed into place, so a killed sweep leaves no
-half-written part and at worst a run whose other tables are rewritten on the next start.
-A failure file is removed when the run later succeeds.
+Each finished run is in the chunk's journal at once, so a killed sweep loses no finished
+run; the next start turns journals into parts. The number of files does not grow with the
+number of runs: chunks are merged as the sweep goes and into one part per table when it
+ends (see :mod:`simulation.sweep.parts`). Provenance is stored once, in
+``experiment.json``; the ``runs`` table has the package version and git commit of each run.
+A reader of a sweep that is still running sees the finished chunks; for a moment while two
+parts are merged it may see their rows twice. Read a finished sweep for exact tables.
 
 ``experiment.json`` holds: ``format``, ``name``, ``description``, ``scenario``,
 ``fingerprint`` (hash of the normalised experiment; a folder with another fingerprint is
-refused), ``sampler`` (method and its settings), ``varied`` (parameter names), ``problem``
-(SALib problem for lhs, sobol and morris: ``num_vars``, ``names``, ``bounds``,
-``distributions``; else null), ``n_samples``, ``replications``, ``n_runs``, ``steps``,
-``seed``, ``fixed``, ``vary``, ``tables``, ``timeseries_every``, ``source``, ``created``
-and ``provenance``. ``sample_id`` in the ``runs`` table follows the sampler's order, so for
-sobol and morris the mean output per ``sample_id`` lines up with SALib's analysis.
+refused unless the experiment extends it), ``sampler`` (method and its settings),
+``varied`` (parameter names), ``problem`` (SALib problem for lhs, sobol and morris:
+``num_vars``, ``names``, ``bounds``, ``distributions``; else null), ``n_samples``,
+``replications``, ``n_runs``, ``steps``, ``seed``, ``fixed``, ``vary``, ``tables``,
+``timeseries_every``, ``source``, ``created``, ``provenance`` and, once extended,
+``extended`` (when, from what size, from which commit). ``sample_id`` in the ``runs``
+table follows the sampler's order, so for sobol and morris the mean output per
+``sample_id`` lines up with SALib's analysis.
+
+Extending: the same experiment with more ``replications``, or for ``lhs`` more blocks of
+samples (``samples = [100, 50]`` after ``samples = 100``), may be run into a finished (or
+unfinished) folder; only the new runs are computed, and the tables equal those of a fresh
+sweep of the larger experiment.
 """
 
 from __future__ import annotations
@@ -35,31 +47,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-import pandas as pd
-
 from simulation.errors import OutputError
-from simulation.results import part_name, prepare_folder, stage_file, write_part
+from simulation.results import prepare_folder, stage_file
+from simulation.sweep import parts
 
 if TYPE_CHECKING:
     from simulation.sweep.design import Design
 
-FORMAT = 1
+FORMAT = 2
 RECORD = "experiment.json"
 SOURCE_COPY = "experiment.toml"
 FAILURES = "failures"
 LOCK = ".lock"
-
-
-def write_run(
-    out: str | os.PathLike, run_id: str, tables: Mapping[str, pd.DataFrame], meta: Mapping[str, Any]
-) -> None:
-    """Write one run's tables as parts, each atomically, the ``runs`` part last."""
-    root = Path(out)
-    part = f"{part_name([run_id])}.parquet"
-    for name, frame in tables.items():
-        if name != "runs":
-            write_part(root / name / part, frame, meta)
-    write_part(root / "runs" / part, tables["runs"], meta)
 
 
 def experiment_record(design: Design, provenance: Mapping[str, Any]) -> dict[str, Any]:
@@ -106,23 +105,23 @@ def inspect_folder(out: str | os.PathLike, design: Design) -> FolderState:
     if not root.is_dir():
         raise OutputError(f"output '{root}' exists and is not a folder")
     _check_record(root, design)
-    return FolderState(
-        True,
-        frozenset(_stems(root / "runs", ".parquet")),
-        frozenset(_stems(root / FAILURES, ".json")),
-    )
+    return FolderState(True, frozenset(parts.run_ids(root)), frozenset(_failed(root)))
 
 
 class SweepStore:
-    """An output folder opened for one sweep: locked, checked, ready for parts.
+    """An output folder opened for one sweep: locked, checked, recovered, ready for parts.
 
     Use :meth:`open` (or as a context manager) and :meth:`close` at the end.
     """
 
-    def __init__(self, root: Path, lock: TextIO | None, record: Mapping[str, Any]) -> None:
+    def __init__(
+        self, root: Path, lock: TextIO | None, record: Mapping[str, Any], extended: bool = False
+    ) -> None:
         self.root = root
         self.record = record
+        self.extended = extended
         self._lock = lock
+        self.recovered: list[str] = []
 
     @classmethod
     def open(
@@ -130,26 +129,37 @@ class SweepStore:
     ) -> SweepStore:
         """Create or reopen ``out`` for ``design``: lock it, check or write its record.
 
+        A folder left by a killed sweep is brought back to whole parts first (finished
+        runs in chunk journals are kept, half-written parts deleted).
+
         Raises:
             OutputError: the folder cannot be written, is in use by another sweep, or
-                holds something other than this experiment.
+                holds something other than this experiment (or a smaller one).
         """
         root = prepare_folder(out)
         lock = _acquire(root)
+        extended = False
         try:
             record = _check_record(root, design)
-            if record is None:
-                record = experiment_record(design, provenance)
+            if record is None or record.get("fingerprint") != design.fingerprint():
+                new = experiment_record(design, provenance)
+                if record is not None:  # an extension (checked above)
+                    extended = True
+                    new["created"] = record.get("created")
+                    new["provenance"] = record.get("provenance")
+                    new["extended"] = [*record.get("extended", []), _extension(record, new)]
+                record = new
                 text = json.dumps(record, indent=2, sort_keys=True, default=str)
                 _write_text(root / RECORD, text)
                 if design.text is not None:
                     _write_text(root / SOURCE_COPY, design.text)
-            _remove_temporaries(root)
+            store = cls(root, lock, record, extended)
+            store.recovered = parts.recover(root)
         except BaseException:
             if lock is not None:
                 lock.close()
             raise
-        return cls(root, lock, record)
+        return store
 
     @property
     def started_from(self) -> str | None:
@@ -157,28 +167,49 @@ class SweepStore:
         return (self.record.get("provenance") or {}).get("git_commit")
 
     def done(self) -> set[str]:
-        """Ids of the finished runs (those whose ``runs`` part exists)."""
-        return _stems(self.root / "runs", ".parquet")
+        """Ids of the finished runs (those in the ``runs`` parts)."""
+        return parts.run_ids(self.root)
 
     def failed(self) -> set[str]:
         """Ids of the runs recorded as failed."""
-        return _stems(self.root / FAILURES, ".json")
+        return _failed(self.root)
 
-    def write(
-        self, run_id: str, tables: Mapping[str, pd.DataFrame], meta: Mapping[str, Any]
-    ) -> None:
-        """Write a run's tables (when the workers return them instead of writing)."""
-        write_run(self.root, run_id, tables, meta)
+    def write_chunk(self, token: str, tables: list[Mapping[str, Any]]) -> None:
+        """Write the tables of a chunk's runs (when the workers return them)."""
+        if tables:
+            grouped: dict[str, list] = {}
+            for run in tables:
+                for name, table in run.items():
+                    grouped.setdefault(name, []).append(table)
+            parts.write_group(self.root, parts.CHUNK + token, parts.concat_all(grouped))
+
+    def recover_chunk(self, token: str) -> list[str]:
+        """Keep the finished runs of a chunk whose worker died; return their ids."""
+        return parts.recover_chunk(self.root, token)
+
+    def compact(self, final: bool = False) -> None:
+        """Merge parts (see :func:`simulation.sweep.parts.compact`)."""
+        try:
+            parts.compact(self.root, final=final)
+        except OSError as exc:
+            raise OutputError(f"cannot merge the parts in '{self.root}': {exc}") from None
+
+    def finish(self) -> None:
+        """After the workers stopped: recover interrupted chunks, merge into one part."""
+        self.recovered += parts.recover(self.root)
+        self.compact(final=True)
+        with contextlib.suppress(OSError):  # only when empty
+            (self.root / parts.JOURNAL).rmdir()
 
     def record_failure(self, run_id: str, record: Mapping[str, Any]) -> Path:
         """Write ``failures/<run_id>.json`` atomically."""
-        final = self.root / FAILURES / f"{part_name([run_id])}.json"
+        final = self.root / FAILURES / f"{_safe(run_id)}.json"
         _write_text(final, json.dumps(dict(record), indent=2, sort_keys=True, default=str))
         return final
 
     def clear_failure(self, run_id: str) -> None:
         """Forget an earlier failure of a run that has now finished."""
-        (self.root / FAILURES / f"{part_name([run_id])}.json").unlink(missing_ok=True)
+        (self.root / FAILURES / f"{_safe(run_id)}.json").unlink(missing_ok=True)
 
     def close(self) -> None:
         """Release the folder's lock."""
@@ -194,13 +225,26 @@ class SweepStore:
 
 
 # --- helpers ----------------------------------------------------------------------------
-def _stems(folder: Path, suffix: str) -> set[str]:
+def _safe(run_id: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in run_id)
+
+
+def _failed(root: Path) -> set[str]:
+    folder = root / FAILURES
     if not folder.is_dir():
         return set()
     return {
-        p.name[: -len(suffix)]
+        p.name[: -len(".json")]
         for p in folder.iterdir()
-        if p.name.endswith(suffix) and not p.name.startswith(".")
+        if p.name.endswith(".json") and not p.name.startswith(".")
+    }
+
+
+def _extension(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "from": {k: old.get(k) for k in ("replications", "sampler", "n_runs", "fingerprint")},
+        "git_commit": (new.get("provenance") or {}).get("git_commit"),
     }
 
 
@@ -224,6 +268,11 @@ def _check_record(root: Path, design: Design) -> dict[str, Any] | None:
         ) from None
     if fingerprint != design.fingerprint():
         changed = _differences(record, design)
+        if changed and set(changed) <= {"replications", "sampler"}:
+            problem = _extension_problem(record, design)
+            if problem is None:
+                return record
+            raise OutputError(f"'{root}' holds experiment '{name}' {problem}")
         what = f"; changed: {', '.join(changed)}" if changed else ""
         raise OutputError(
             f"'{root}' holds another experiment ('{name}', fingerprint {fingerprint}) than "
@@ -240,17 +289,42 @@ def _differences(record: Mapping[str, Any], design: Design) -> list[str]:
     return [key for key, value in normal.items() if key in record and record[key] != value]
 
 
+def _extension_problem(record: Mapping[str, Any], design: Design) -> str | None:
+    """None if ``design`` extends the folder's experiment, else what stands in the way."""
+    old_reps, new_reps = record.get("replications"), design.replications
+    if isinstance(old_reps, int) and new_reps < old_reps:
+        return (
+            f"with {old_reps} replications and {design.source} asks for {new_reps}; a sweep "
+            "can be extended, not shrunk: use another --out folder"
+        )
+    old, new = dict(record.get("sampler") or {}), design.sampler_settings()
+    if old == new:
+        return None
+    old_blocks, new_blocks = _blocks(old.pop("samples", None)), _blocks(new.pop("samples", None))
+    if old != new or new.get("method") != "lhs":
+        return (
+            f"with sampler {record.get('sampler')} and {design.source} has "
+            f"{design.sampler_settings()}; only replications (and lhs samples) can be "
+            "added: use another --out folder"
+        )
+    if new_blocks[: len(old_blocks)] != old_blocks:
+        blocks = ", ".join(str(b) for b in old_blocks)
+        return (
+            f"with lhs samples {old_blocks}; to add samples keep those and add a block, e.g. "
+            f"samples = [{blocks}, 50] (a fresh draw of more samples would change the first "
+            "ones)"
+        )
+    return None
+
+
+def _blocks(samples: Any) -> list[int]:
+    if samples is None:
+        return []
+    return [samples] if isinstance(samples, int) else list(samples)
+
+
 def _write_text(final: Path, text: str) -> None:
     os.replace(stage_file(final, text), final)
-
-
-def _remove_temporaries(root: Path) -> None:
-    """Delete hidden temporary files left by a sweep that was killed while writing."""
-    for folder in root.iterdir():
-        if folder.is_dir():
-            for tmp in folder.glob(".*.tmp-*"):
-                with contextlib.suppress(OSError):
-                    tmp.unlink()
 
 
 def _acquire(root: Path) -> TextIO | None:

@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from simulation.params import Params
 from simulation.runner import simulate
-from simulation.sweep.store import write_run
+from simulation.sweep.parts import ChunkWriter, to_arrow
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,14 @@ class RunTask:
     params: Params
 
 
+@dataclass(frozen=True)
+class Chunk:
+    """Runs sent to a worker together; ``token`` names their journal and parts."""
+
+    token: str
+    tasks: list[RunTask]
+
+
 @dataclass
 class Outcome:
     """How a run went. ``tables`` is set only when the worker does not write them itself."""
@@ -63,24 +72,39 @@ class Outcome:
     seconds: float
     error: str | None = None
     traceback: str | None = None
-    tables: dict[str, pd.DataFrame] | None = field(default=None, repr=False)
+    tables: dict[str, pa.Table] | None = field(default=None, repr=False)
 
 
-def execute(job: Job, tasks: Sequence[RunTask]) -> list[Outcome]:
-    """Run a chunk of tasks one after the other; never raises for a failing run."""
-    return [execute_one(job, task) for task in tasks]
+def execute(job: Job, tasks: Sequence[RunTask], token: str = "") -> list[Outcome]:
+    """Run a chunk of tasks one after the other; never raises for a failing run.
+
+    When ``job.out`` is set, each finished run goes to the chunk's journal at once and the
+    chunk's parts (the group ``c-<token>``) are written at the end; otherwise the outcomes
+    carry the tables back.
+    """
+    if job.out is None:
+        return [execute_one(job, task) for task in tasks]
+    writer = ChunkWriter(job.out, token)
+    try:
+        outcomes = [execute_one(job, task, writer) for task in tasks]
+        writer.commit()
+    finally:
+        writer.close()
+    return outcomes
 
 
-def execute_one(job: Job, task: RunTask) -> Outcome:
-    """Run one task; write its parts when ``job.out`` is set, else return its tables."""
+def execute_one(job: Job, task: RunTask, writer: ChunkWriter | None = None) -> Outcome:
+    """Run one task; hand its tables to ``writer`` if given, else return them."""
     start = time.perf_counter()
     try:
         _inject_failure(job, task)
         results = simulate(task.params, run_id=task.run_id, scenario=job.scenario)
         shaped = shape_tables(job, task, results.tables)
-        tables = None if job.out is not None else shaped  # written parts are not sent back
-        if job.out is not None:
-            write_run(job.out, task.run_id, shaped, part_meta(job, task))
+        arrow = {n: to_arrow(f) for n, f in shaped.items()}
+        tables: dict[str, pa.Table] | None = arrow
+        if writer is not None:
+            writer.add(task.run_id, arrow)
+            tables = None
     except Exception as exc:
         return Outcome(
             task.run_id,
@@ -122,31 +146,35 @@ def shape_tables(job: Job, task: RunTask, tables: Mapping[str, pd.DataFrame]) ->
     return out
 
 
-def part_meta(job: Job, task: RunTask) -> dict[str, Any]:
-    """Provenance stored in each Parquet part of a run."""
-    return dict(job.meta) | {
-        "experiment": job.experiment,
-        "scenario": job.scenario,
-        "run_id": task.run_id,
-        "sample_id": task.sample_id,
-        "replication": task.replication,
-        "seed": task.params.seed,
-        "params": task.params.to_dict(),
-    }
-
-
 # --- worker processes -----------------------------------------------------------------
-def init_process(parent: int) -> None:
+def init_process(parent: int, workers: int = 1) -> None:
     """Initialise a pool worker: leave Ctrl-C to the sweep; exit when the sweep is gone.
 
     Args:
         parent: process id of the sweep (not the forkserver the worker was forked from).
+        workers: workers of the pool, which share the CPUs: each worker's BLAS (numpy's
+            matrix products) gets its share of threads, so the workers do not
+            oversubscribe the CPUs (OpenBLAS threads spin while they wait).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    limit_threads(workers)
     identity = _process_identity(parent)
     threading.Thread(
         target=_exit_when_orphaned, args=(parent, identity), daemon=True, name="sweep-watch"
     ).start()
+
+
+def limit_threads(workers: int) -> None:
+    """Give this process's BLAS thread pools its share of the CPUs (for ``workers``)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - a dependency; without it nothing is limited
+        return
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        cpus = os.cpu_count() or 1
+    threadpool_limits(max(1, cpus // max(1, workers)))
 
 
 def _process_identity(pid: int) -> str | None:

@@ -6,6 +6,7 @@ import textwrap
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 SMALL = """
@@ -58,6 +59,37 @@ def _part_files(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.glob("*/*.parquet"))
         if not p.name.startswith(".")
     }
+
+
+def _drop_runs(folder: Path, run_ids) -> None:
+    """Take runs out of every part of a sweep folder, as if they had never finished."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    drop = pa.array(sorted(run_ids), type=pa.string())
+    for part in folder.glob("*/*.parquet"):
+        table = pq.read_table(part)
+        keep = pc.invert(pc.is_in(table["run_id"].cast(pa.string()), value_set=drop))
+        pq.write_table(table.filter(keep), part)
+
+
+def _finished(folder: Path) -> list[str]:
+    """Run ids in the ``runs`` parts (what a sweep counts as done)."""
+    from simulation.sweep.parts import run_ids
+
+    return sorted(run_ids(folder)) if (folder / "runs").is_dir() else []
+
+
+@pytest.fixture
+def drop_runs():
+    """``drop_runs(folder, run_ids)``: remove those runs from every table of a folder."""
+    return _drop_runs
+
+
+@pytest.fixture
+def finished():
+    """``finished(folder)``: the sorted ids of the runs a folder holds."""
+    return _finished
 
 
 @pytest.fixture

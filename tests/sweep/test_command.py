@@ -23,11 +23,13 @@ def test_dry_run_prints_the_plan_and_writes_nothing(tmp_path, write_experiment, 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["exp.toml"]
 
 
-def test_dry_run_on_a_started_folder_says_how_far_it_got(tmp_path, write_experiment, capsys):
+def test_dry_run_on_a_started_folder_says_how_far_it_got(
+    tmp_path, write_experiment, capsys, drop_runs
+):
     path = write_experiment()
     out = tmp_path / "out"
     assert main(["sweep", str(path), "--out", str(out), "--workers", "1"]) == 0
-    (out / "runs" / "small-s0000-r00.parquet").unlink()
+    drop_runs(out, ["small-s0000-r00"])
     capsys.readouterr()
     before = sorted(p.name for p in out.rglob("*"))
     assert main(["sweep", str(path), "--out", str(out), "--dry-run"]) == 0

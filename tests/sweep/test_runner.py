@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 import simulation
 from simulation.errors import OutputError
 from simulation.params import PARAMETER_NAMES
+from simulation.results import METADATA_KEY
 from simulation.sweep import SweepInterrupted, load_design, run_experiment
 from simulation.sweep import executors as executors_module
 from simulation.sweep.runner import FAIL_ENV, chunk_size
@@ -17,18 +19,23 @@ from simulation.sweep.runner import FAIL_ENV, chunk_size
 TABLES = ("runs", "alliances", "events", "timeseries")
 
 
-def test_a_sweep_writes_one_part_per_run_and_table(tmp_path, write_experiment):
+def test_a_finished_sweep_holds_one_part_per_table(tmp_path, write_experiment):
     out = tmp_path / "out"
     summary = run_experiment(write_experiment(), out)
     assert summary.ok and summary.completed == 6 and summary.skipped == 0
     ids = sorted(f"small-s000{s}-r0{r}" for s in range(2) for r in range(3))
     for table in TABLES:
-        assert sorted(p.stem for p in (out / table).glob("*.parquet")) == ids
+        assert [p.name for p in (out / table).iterdir()] == ["part-0.parquet"]
     assert not (out / "memberships").exists()
-    assert not list(out.rglob(".*.tmp-*"))
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".lock", "alliances", "events", "experiment.json", "experiment.toml", "runs",
+        "timeseries",
+    ]  # fmt: skip
+    # provenance once, in experiment.json, not in the parts
+    assert METADATA_KEY not in (pq.read_schema(out / "runs" / "part-0.parquet").metadata or {})
 
     results = simulation.load(out)
-    runs = results.runs.sort_values("run_id").reset_index(drop=True)
+    runs = results.runs  # in run order, no sorting needed
     assert runs["run_id"].tolist() == ids
     assert set(PARAMETER_NAMES) <= set(runs.columns)
     assert runs.columns[:4].tolist() == ["run_id", "experiment", "sample_id", "replication"]
@@ -43,6 +50,40 @@ def test_a_sweep_writes_one_part_per_run_and_table(tmp_path, write_experiment):
     assert len(alliances) == len(results.alliances) > 0
     assert set(alliances["run_id"]) <= set(ids)
     assert results.provenance["experiment"] == "small"
+    record = json.loads((out / "experiment.json").read_text())
+    assert results.provenance["git_commit"] == record["provenance"]["git_commit"]
+    assert results.provenance["fingerprint"] == record["fingerprint"]
+
+
+def test_other_readers_read_the_tables(tmp_path, write_experiment):
+    import pyarrow.dataset as ds
+
+    out = tmp_path / "out"
+    run_experiment(write_experiment(), out, workers=2)
+    loaded = simulation.load(out)
+    for table in TABLES:
+        frame = loaded.tables[table]
+        dataset = ds.dataset(out / table, format="parquet").to_table()
+        assert dataset.num_rows == len(frame) and dataset.column_names == list(frame.columns)
+        pd.testing.assert_frame_equal(pd.read_parquet(out / table), frame, check_exact=True)
+    try:
+        import duckdb
+    except ImportError:
+        pass
+    else:
+        counts = duckdb.sql(
+            f"SELECT count(*), count(DISTINCT run_id) FROM '{out}/alliances/*.parquet'"
+        ).fetchall()[0]
+        assert counts == (len(loaded.alliances), loaded.alliances["run_id"].nunique())
+    try:
+        import polars as pl
+    except ImportError:
+        pass
+    else:
+        runs = pl.read_parquet(out / "runs" / "*.parquet")
+        assert runs["run_id"].to_list() == loaded.runs["run_id"].tolist()
+        assert pl.scan_parquet(out / "events" / "*.parquet").select(pl.len()).collect().item() \
+            == len(loaded.events)  # fmt: skip
 
 
 def test_each_run_equals_a_single_run_with_its_seed(tmp_path, write_experiment, read_sorted):
@@ -110,33 +151,121 @@ def test_output_keeps_the_chosen_tables_and_thins_the_timeseries(tmp_path, write
     assert series["step"].tolist() == [0, 6, 12, 18, 24, 25]
 
 
-# --- resume -------------------------------------------------------------------------------
-def test_rerunning_skips_finished_runs_and_redoes_unfinished_ones(
-    tmp_path, write_experiment, read_sorted, part_files
+# --- resume ---------------------------------------------------------------------------
+def test_a_killed_sweep_keeps_every_finished_run_and_resumes_to_the_same_bytes(
+    tmp_path, write_experiment, read_sorted, part_files, monkeypatch
 ):
-    path = write_experiment()
-    out = tmp_path / "out"
-    run_experiment(path, out)
-    reference = {table: read_sorted(out, table) for table in TABLES}
-    before = part_files(out)
+    from simulation.sweep import parts
+    from simulation.sweep.store import SweepStore
 
-    # a run killed after its alliances part but before its runs part, and a stale temporary
-    (out / "runs" / "small-s0001-r02.parquet").unlink()
-    (out / "runs" / "small-s0000-r01.parquet").unlink()
-    (out / "events" / "small-s0000-r01.parquet").unlink()
-    (out / "alliances" / ".small-s0001-r02.parquet.tmp-99999").write_bytes(b"half")
+    path = write_experiment()
+    reference = tmp_path / "reference"
+    run_experiment(path, reference)
+    expected = part_files(reference)
+
+    # Kill the sweep "at" the fifth run: the first four are in chunk journals or parts, the
+    # fifth's journal frame is cut short, and nothing was merged or cleaned up.
+    out = tmp_path / "out"
+    real_add = parts.ChunkWriter.add
+    added = []
+
+    def add_then_die(self, run_id, tables):
+        added.append(run_id)
+        if len(added) == 5:
+            frame = parts.encode_run(run_id, tables)
+            self._file.write(frame[: len(frame) // 2])
+            self._file.flush()
+            raise KeyboardInterrupt
+        real_add(self, run_id, tables)
+
+    def first_chunk_is_not_written(self):
+        if not list(parts.groups(self.root)):
+            self.close()  # killed before the chunk's parts were written
+            return
+        real_commit(self)
+
+    real_commit = parts.ChunkWriter.commit
+    monkeypatch.setattr(parts.ChunkWriter, "add", add_then_die)
+    monkeypatch.setattr(parts.ChunkWriter, "commit", first_chunk_is_not_written)
+    monkeypatch.setattr(SweepStore, "finish", lambda self: None)
+    monkeypatch.setattr("simulation.sweep.runner.chunk_size", lambda *a: 3)
+    monkeypatch.setattr("simulation.sweep.runner.make_executor", _serial_in_chunks)
+    with pytest.raises(SweepInterrupted):
+        run_experiment(path, out, workers=2)
+    monkeypatch.undo()
+    journals = sorted(p.name for p in (out / ".journal").iterdir())
+    assert len(journals) == 2 and all(j.endswith(".wal") for j in journals)
+    # a part written without its runs part (killed in between), and a stale temporary
+    for table in ("alliances", "events"):
+        (out / table).mkdir()
+    (out / "alliances" / "c-0000dead.parquet").write_bytes(
+        (reference / "alliances" / "part-0.parquet").read_bytes()
+    )
+    (out / "events" / ".part-0.parquet.tmp-99999").write_bytes(b"half")
 
     summary = run_experiment(path, out)
     assert summary.ok and summary.skipped == 4 and summary.completed == 2
-    assert not list(out.rglob(".*.tmp-*"))
-    assert part_files(out) == before
+    assert part_files(out) == expected  # the very bytes
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in reference.iterdir())
     for table in TABLES:
-        pd.testing.assert_frame_equal(read_sorted(out, table), reference[table], check_exact=True)
-    runs = pd.read_parquet(out / "runs")
-    assert runs["run_id"].is_unique and len(runs) == 6
-
+        pd.testing.assert_frame_equal(
+            read_sorted(out, table), read_sorted(reference, table), check_exact=True
+        )
     again = run_experiment(path, out)
     assert again.ok and again.completed == 0 and again.skipped == 6
+    assert part_files(out) == expected
+
+
+def _serial_in_chunks(kind, workers, scheduler):
+    """The serial executor, fed with chunks of several runs (as a pool would be)."""
+    from simulation.sweep.executors import SerialExecutor
+
+    executor = SerialExecutor()
+    executor.workers = workers
+    return executor
+
+
+def test_rerunning_redoes_runs_that_are_missing(tmp_path, write_experiment, part_files, drop_runs):
+    path = write_experiment()
+    out = tmp_path / "out"
+    run_experiment(path, out)
+    before = part_files(out)
+    drop_runs(out, ["small-s0001-r02", "small-s0000-r01"])
+    summary = run_experiment(path, out)
+    assert summary.ok and summary.skipped == 4 and summary.completed == 2
+    assert part_files(out) == before
+
+
+def test_the_number_of_files_stays_bounded(tmp_path, write_experiment, monkeypatch):
+    from simulation.sweep import parts
+    from simulation.sweep.store import SweepStore
+
+    monkeypatch.setattr(parts, "FANIN", 4)
+    monkeypatch.setattr("simulation.sweep.runner.chunk_size", lambda *a: 2)
+    counts = []
+    real = SweepStore.compact
+
+    def counting(self, final=False):
+        real(self, final)
+        counts.append(sum(1 for p in self.root.rglob("*") if p.is_file()))
+
+    monkeypatch.setattr(SweepStore, "compact", counting)
+    text = (
+        'name = "many"\nsteps = 3\nreplications = 60\nseed = 5\n[fixed]\nn_organisations = 8\n'
+        "[vary]\npressure = [0.2, 0.8]\n"
+    )
+    out = tmp_path / "out"
+    summary = run_experiment(write_experiment(text), out, workers=2)
+    assert summary.ok and summary.completed == 120
+    # 60 chunks of 2 runs: without merging, 4 tables x 60 parts; merged 4 at a time, at
+    # most 3 groups per level (3 levels here), plus the runs in flight and the record
+    assert len(counts) == 61 and max(counts) <= 4 * (3 * 3 + 4) + 4  # 60 chunks, the end
+    files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert files == [
+        ".lock", "alliances/part-0.parquet", "events/part-0.parquet", "experiment.json",
+        "experiment.toml", "runs/part-0.parquet", "timeseries/part-0.parquet",
+    ]  # fmt: skip
+    assert len(pd.read_parquet(out / "runs")) == 120
 
 
 def test_ctrl_c_keeps_finished_runs_and_the_next_call_resumes(
@@ -147,11 +276,11 @@ def test_ctrl_c_keeps_finished_runs_and_the_next_call_resumes(
     real = executors_module.execute
     calls = []
 
-    def interrupted_on_the_fourth_run(job, chunk):
+    def interrupted_on_the_fourth_run(job, chunk, token):
         calls.append(chunk)
         if len(calls) == 4:
             raise KeyboardInterrupt
-        return real(job, chunk)
+        return real(job, chunk, token)
 
     monkeypatch.setattr(executors_module, "execute", interrupted_on_the_fourth_run)
     with pytest.raises(SweepInterrupted) as stop:
@@ -159,7 +288,7 @@ def test_ctrl_c_keeps_finished_runs_and_the_next_call_resumes(
     summary = stop.value.summary
     assert summary.interrupted and not summary.ok
     assert summary.completed == 3 and summary.remaining == 3
-    assert len(list((out / "runs").glob("*.parquet"))) == 3
+    assert len(pd.read_parquet(out / "runs")) == 3
     assert any("interrupted: 3 runs left" in line for line in summary.lines())
 
     monkeypatch.setattr(executors_module, "execute", real)
@@ -184,7 +313,7 @@ def test_a_failing_run_is_recorded_and_retried(tmp_path, write_experiment, monke
     assert record["params"] == planned.params.to_dict()
     assert record["sample_id"] == 1 and record["replication"] == 1
     assert "Traceback" in record["traceback"] and "injected failure" in record["traceback"]
-    assert "small-s0001-r01" not in {p.stem for p in (out / "runs").glob("*.parquet")}
+    assert "small-s0001-r01" not in set(pd.read_parquet(out / "runs")["run_id"])
 
     monkeypatch.delenv(FAIL_ENV)
     retry = run_experiment(path, out, workers=workers)
@@ -305,14 +434,14 @@ def test_chunks_are_larger_for_tiny_runs(write_experiment):
     assert chunk_size(tiny, 2, 8) == 1
 
 
-def test_resuming_with_other_code_says_so(tmp_path, write_experiment):
+def test_resuming_with_other_code_says_so(tmp_path, write_experiment, drop_runs):
     path = write_experiment()
     out = tmp_path / "out"
     run_experiment(path, out)
     record = json.loads((out / "experiment.json").read_text())
     record["provenance"]["git_commit"] = "0123abc"
     (out / "experiment.json").write_text(json.dumps(record))
-    (out / "runs" / "small-s0000-r00.parquet").unlink()
+    drop_runs(out, ["small-s0000-r00"])
     summary = run_experiment(path, out)
     assert summary.ok and summary.completed == 1
     assert any("started from commit 0123abc" in line for line in summary.lines())
@@ -366,4 +495,30 @@ def test_on_a_dask_scheduler_the_tables_come_back_to_be_written(
     for table in TABLES:
         pd.testing.assert_frame_equal(
             read_sorted(local, table), read_sorted(tmp_path / "remote", table), check_exact=True
+        )
+
+
+def test_a_sweep_too_large_for_one_part_keeps_merged_parts(tmp_path, write_experiment, monkeypatch):
+    from simulation.sweep import parts
+
+    monkeypatch.setattr(parts, "FANIN", 4)
+    monkeypatch.setattr(parts, "FINAL_BYTES", 0)  # as if the sweep held more than that
+    monkeypatch.setattr("simulation.sweep.runner.chunk_size", lambda *a: 1)
+    text = (
+        'name = "big"\nsteps = 3\nreplications = 10\nseed = 6\n[fixed]\nn_organisations = 8\n'
+        "[vary]\npressure = [0.2, 0.8]\n"
+    )
+    path = write_experiment(text)
+    out, reference = tmp_path / "out", tmp_path / "reference"
+    assert run_experiment(path, out).ok
+    names = sorted(p.name for p in (out / "runs").iterdir())
+    # 20 chunks: merged 4 at a time (5 groups of level 1), folded at the end into one
+    # group of level 2 and one of level 1 (the fold reads at most FANIN groups)
+    assert [n.split("-")[0] for n in names] == ["m1", "m2"]
+    monkeypatch.undo()
+    assert run_experiment(path, reference).ok
+    loaded, expected = simulation.load(out), simulation.load(reference)
+    for table in TABLES:  # in run order all the same
+        pd.testing.assert_frame_equal(
+            loaded.tables[table], expected.tables[table], check_exact=True
         )
