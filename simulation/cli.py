@@ -33,6 +33,7 @@ DELEGATED = {
     "demo": ("simulation.app.command", "serve the classroom app locally (offline)"),
     "animate": ("simulation.app.command", "render the classroom views to a GIF or MP4"),
     "classroom": ("simulation.classroom.command", "a live round: students play organisations"),
+    "calibrate": ("simulation.calibrate.command", "fit parameters to targets or data (ABC-SMC)"),
 }
 
 

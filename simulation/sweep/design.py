@@ -82,6 +82,7 @@ TOP_KEYS = (
     "vary",
     "sampler",
     "output",
+    "config",
 )
 SAMPLER_KEYS = ("method", "samples", "levels", "second_order")
 OUTPUT_KEYS = ("tables", "timeseries_every")
@@ -308,13 +309,14 @@ def parse_design(
     description = data.get("description", "")
     if not isinstance(description, str):
         ctx.fail(f"description must be a string, got {description!r}")
-    scenario = data.get("scenario", "default")
+    config = _config(ctx, data)
+    scenario = data.get("scenario", config.pop("scenario", "default"))
     if not isinstance(scenario, str):
         ctx.fail(f"scenario must be a string, got {scenario!r}")
     replications = ctx.whole(data, "replications", 1, 1, MAX_REPLICATIONS)
     seed = ctx.whole(data, "seed", 0, 0, 2**63 - 1)
 
-    fixed = dict(ctx.table(data, "fixed"))
+    fixed = config | dict(ctx.table(data, "fixed"))
     base = _base_params(ctx, scenario, fixed, data)
     factors = _factors(ctx, ctx.table(data, "vary"), fixed, base)
     sampler = ctx.table(data, "sampler")
@@ -387,6 +389,30 @@ class _Context:
             return action()
         except ParameterError as exc:
             self.fail(f"{where}{exc}")
+
+
+def _config(ctx: _Context, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Parameter values of the ``config`` file (e.g. a calibrated.toml), below ``[fixed]``.
+
+    The path is relative to the experiment file; the config's ``seed`` is ignored (runs
+    get theirs from the root seed) and its ``steps`` yields to a top-level ``steps``.
+    """
+    if "config" not in data:
+        return {}
+    from simulation.cli import read_config
+
+    path = data["config"]
+    if not isinstance(path, str) or not path:
+        ctx.fail(f"config must be the path of a TOML config file, got {path!r}")
+    folder = Path(ctx.source).parent if Path(ctx.source).exists() else Path()
+    try:
+        values = read_config(str(folder / path))
+    except ConfigError as exc:
+        ctx.fail(f"config: {exc}")
+    values.pop("seed", None)
+    if "steps" in data:
+        values.pop("steps", None)
+    return values
 
 
 def _hint(word: str, options) -> str:
