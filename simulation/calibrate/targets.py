@@ -60,14 +60,15 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from simulation.errors import ConfigError, ParameterError
+from simulation.errors import ConfigError
 from simulation.params import PARAMETER_NAMES, Params, check_names
 from simulation.scenarios import get_scenario
+from simulation.sweep.design import _Context as _SweepContext
 
 TOP_KEYS = (
     "name",
@@ -370,38 +371,8 @@ def parse_targets(
 
 
 # --- validation helpers ----------------------------------------------------------------
-class _Context:
+class _Context(_SweepContext):
     """Raises one-line ``ConfigError``s prefixed with the source."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-
-    def fail(self, message: str) -> NoReturn:
-        raise ConfigError(f"{self.source}: {message}")
-
-    def keys(self, mapping: Mapping[str, Any], allowed: tuple[str, ...], where: str) -> None:
-        for key in mapping:
-            if key not in allowed:
-                self.fail(
-                    f"unknown key '{where}{key}'{_hint(key, allowed)} "
-                    f"(allowed: {', '.join(allowed)})"
-                )
-
-    def table(self, data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
-        value = data.get(key, {})
-        if not isinstance(value, Mapping):
-            self.fail(f"'{key}' must be a table ([{key}]), got {value!r}")
-        return value
-
-    def whole(
-        self, data: Mapping[str, Any], key: str, default: int, low: int, high: int, where: str = ""
-    ) -> int:
-        value = data.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(f"{where}{key} must be a whole number, got {value!r}")
-        if not low <= value <= high:
-            self.fail(f"{where}{key} = {value} is out of range [{low}, {high}]")
-        return value
 
     def number(self, data: Mapping[str, Any], key: str, where: str) -> float:
         value = data[key]
@@ -410,12 +381,6 @@ class _Context:
         if math.isinf(value):
             self.fail(f"{where}{key} must be finite, got {value!r}")
         return float(value)
-
-    def parameter(self, where: str, action) -> Any:
-        try:
-            return action()
-        except ParameterError as exc:
-            self.fail(f"{where}{exc}")
 
 
 def _hint(word: str, options) -> str:

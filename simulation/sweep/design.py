@@ -360,11 +360,19 @@ class _Context:
         raise ConfigError(f"{self.source}: {message}")
 
     def keys(self, mapping: Mapping[str, Any], allowed: tuple[str, ...], where: str) -> None:
-        for key in mapping:
+        for key, value in mapping.items():
             if key not in allowed:
+                # A typo'd [table] is reported as a table, not as a key or parameter.
+                kind, name = (
+                    ("table", f"[{where}{key}]")
+                    if isinstance(value, Mapping)
+                    else (
+                        "key",
+                        f"'{where}{key}'",
+                    )
+                )
                 self.fail(
-                    f"unknown key '{where}{key}'{_hint(key, allowed)} "
-                    f"(allowed: {', '.join(allowed)})"
+                    f"unknown {kind} {name}{_hint(key, allowed)} (allowed: {', '.join(allowed)})"
                 )
 
     def table(self, data: Mapping[str, Any], key: str) -> Mapping[str, Any]:

@@ -13,6 +13,7 @@ CASES = [
     ('name = "x"\nsteps = \n', "is not valid TOML"),
     ('name = "x"\nreplication = 3\n', "unknown key 'replication'; did you mean 'replications'?"),
     ('name = "x"\n[sampler]\nmethd = "grid"\n', "unknown key '[sampler] methd'"),
+    ('name = "x"\n[extra]\nfoo = 1\n', "unknown table [extra]"),
     ('name = "x"\n[output]\ntable = ["runs"]\n', "did you mean 'tables'?"),
     (
         'name = "x"\n[vary]\npresure = [0.1, 0.5]\n',
