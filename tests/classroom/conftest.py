@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from browsers import chromium as launch_chromium
 from classroom_clients import Client, start_classroom, stop
 
 
@@ -60,7 +58,6 @@ def name(request) -> str:
     return "S" + str(abs(hash(request.node.nodeid)) % 10**8)
 
 
-CHROMIUM = os.environ.get("ALLIANCES_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -75,17 +72,8 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 @pytest.fixture(scope="module")
 def chromium():
     """Headless Chromium (the system's), as in the app's browser tests."""
-    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium is not installed at {CHROMIUM} (.ci/run installs it)")
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with launch_chromium(CHROMIUM_ARGS) as launched:
+        yield launched
 
 
 @dataclass
