@@ -56,7 +56,6 @@ import hashlib
 import json
 import math
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +68,7 @@ from simulation.errors import ConfigError
 from simulation.params import PARAMETER_NAMES, Params, check_names
 from simulation.scenarios import get_scenario
 from simulation.sweep.design import _Context as _SweepContext
+from simulation.sweep.design import read_toml
 
 TOP_KEYS = (
     "name",
@@ -264,19 +264,7 @@ def load_targets(path: str | Path) -> Targets:
         ConfigError: one line naming the file and the problem.
     """
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"targets file '{path}' not found") from None
-    except IsADirectoryError:
-        raise ConfigError(f"targets file '{path}' is a folder") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise ConfigError(f"cannot read targets file '{path}': {reason}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"targets file '{path}' is not valid TOML: {exc}") from None
+    text, data = read_toml(path, "targets file")
     return parse_targets(
         data, source=str(path), default_name=file.stem, text=text, folder=file.parent
     )

@@ -261,25 +261,36 @@ def run_seed(root_seed: int, sample_id: int, replication: int) -> int:
 
 
 # --- reading --------------------------------------------------------------------------
+def read_toml(path: str | Path, kind: str) -> tuple[str, dict[str, Any]]:
+    """The text of a TOML file and what it holds; ``kind`` names it in errors.
+
+    Raises:
+        ConfigError: one line: the file is missing, a folder, unreadable or not TOML.
+    """
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{kind} '{path}' not found") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{kind} '{path}' is a folder") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ConfigError(f"cannot read {kind} '{path}': {reason}") from None
+    try:
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{kind} '{path}' is not valid TOML: {exc}") from None
+
+
 def load_design(path: str | Path) -> Design:
     """Read and validate an experiment file.
 
     Raises:
         ConfigError: one line naming the file and the problem.
     """
-    file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"experiment file '{path}' not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise ConfigError(f"cannot read experiment file '{path}': {reason}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"experiment file '{path}' is not valid TOML: {exc}") from None
-    return parse_design(data, source=str(path), default_name=file.stem, text=text)
+    text, data = read_toml(path, "experiment file")
+    return parse_design(data, source=str(path), default_name=Path(path).stem, text=text)
 
 
 def parse_design(
