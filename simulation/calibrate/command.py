@@ -14,7 +14,7 @@ from simulation.errors import ConfigError
 
 def configure_calibrate(parser: argparse.ArgumentParser) -> None:
     """Add the arguments of ``alliances calibrate``."""
-    from simulation.sweep.command import default_workers
+    from simulation.sweep.command import add_execution_options
 
     parser.description = (
         "Calibrate free parameters to the targets of TARGETS.toml (published figures or your "
@@ -27,23 +27,7 @@ def configure_calibrate(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", metavar="DIR", help="output folder: new, empty, or holding this calibration"
     )
-    parser.add_argument(
-        "--workers",
-        type=int,
-        metavar="N",
-        help=f"worker processes (default: the CPUs available, {default_workers()})",
-    )
-    parser.add_argument(
-        "--executor",
-        choices=("local", "dask"),
-        default="local",
-        help="local process pool (default) or Dask",
-    )
-    parser.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster)",
-    )
+    add_execution_options(parser)
     parser.add_argument("--population", type=int, metavar="N", help="particles per generation")
     parser.add_argument(
         "--generations", type=int, metavar="G", help="generations to reach in total"

@@ -94,22 +94,12 @@ def finished_generations(db: Path) -> int:
 
 
 def _check_record(root: Path, targets: Targets) -> dict[str, Any] | None:
-    path = root / RECORD
-    if not path.exists():
-        visible = [p.name for p in root.iterdir() if not p.name.startswith(".")]
-        if visible:
-            raise OutputError(
-                f"'{root}' is not empty and holds no calibration (no {RECORD}); "
-                "use a new or empty --out folder"
-            )
+    from simulation.sweep.store import read_record
+
+    record = read_record(root, RECORD, "calibration")
+    if record is None:
         return None
-    try:
-        record = json.loads(path.read_text())
-        fingerprint, name = record["fingerprint"], record.get("name", "?")
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise OutputError(
-            f"'{path}' is not a calibration record ({exc}); use a new --out"
-        ) from None
+    fingerprint, name = record["fingerprint"], record.get("name", "?")
     if fingerprint != targets.fingerprint():
         normal = targets.normalised()
         changed = [k for k, v in normal.items() if k in record and record[k] != v]

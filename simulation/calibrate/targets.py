@@ -91,7 +91,6 @@ DATA_KEYS = ("file",)
 ABC_KEYS = ("population", "generations", "max_runs")
 REPORT_KEYS = ("draws", "pattern_seeds", "pattern_organisations")
 DISTRIBUTIONS = ("uniform", "loguniform", "normal")
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _SURVIVAL = re.compile(r"survival_(\d{1,4})")
 
 #: The statistics a targets file may name, with their unit and default tolerance (also
@@ -291,14 +290,7 @@ def parse_targets(
     """
     ctx = _Context(source)
     ctx.keys(data, TOP_KEYS, "")
-    name = data.get("name", default_name)
-    if name is None:
-        ctx.fail("missing key 'name'")
-    if not isinstance(name, str) or not _NAME.fullmatch(name):
-        ctx.fail(f"name must be 1-64 letters, digits, '-', '_' or '.', got {name!r}")
-    description = data.get("description", "")
-    if not isinstance(description, str):
-        ctx.fail(f"description must be a string, got {description!r}")
+    name, description = ctx.name_and_description(data, default_name)
     scenario = data.get("scenario", "default")
     if not isinstance(scenario, str):
         ctx.fail(f"scenario must be a string, got {scenario!r}")

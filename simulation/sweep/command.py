@@ -24,18 +24,8 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def configure_sweep(parser: argparse.ArgumentParser) -> None:
-    """Add the arguments of ``alliances sweep``."""
-    parser.description = (
-        "Run every run of an experiment file into DIR (one Parquet file per table when it "
-        "ends). Running the same command again resumes: finished runs are skipped, failed "
-        "ones retried; with more replications (or another lhs block of samples) it extends "
-        "the sweep. Exits 1 if a run failed, 130 on Ctrl-C (finished runs are kept)."
-    )
-    parser.add_argument("experiment", metavar="FILE.toml", help="experiment file")
-    parser.add_argument(
-        "--out", metavar="DIR", help="output folder: new, empty, or holding this experiment"
-    )
+def add_execution_options(parser: argparse.ArgumentParser) -> None:
+    """``--workers``, ``--executor`` and ``--scheduler``, shared by sweeps and calibration."""
     parser.add_argument(
         "--workers",
         type=int,
@@ -53,6 +43,21 @@ def configure_sweep(parser: argparse.ArgumentParser) -> None:
         metavar="ADDRESS",
         help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster)",
     )
+
+
+def configure_sweep(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``alliances sweep``."""
+    parser.description = (
+        "Run every run of an experiment file into DIR (one Parquet file per table when it "
+        "ends). Running the same command again resumes: finished runs are skipped, failed "
+        "ones retried; with more replications (or another lhs block of samples) it extends "
+        "the sweep. Exits 1 if a run failed, 130 on Ctrl-C (finished runs are kept)."
+    )
+    parser.add_argument("experiment", metavar="FILE.toml", help="experiment file")
+    parser.add_argument(
+        "--out", metavar="DIR", help="output folder: new, empty, or holding this experiment"
+    )
+    add_execution_options(parser)
     parser.add_argument(
         "--dry-run",
         action="store_true",

@@ -312,14 +312,7 @@ def parse_design(
     """
     ctx = _Context(source)
     ctx.keys(data, TOP_KEYS, "")
-    name = data.get("name", default_name)
-    if name is None:
-        ctx.fail("missing key 'name'")
-    if not isinstance(name, str) or not _NAME.fullmatch(name):
-        ctx.fail(f"name must be 1-64 letters, digits, '-', '_' or '.', got {name!r}")
-    description = data.get("description", "")
-    if not isinstance(description, str):
-        ctx.fail(f"description must be a string, got {description!r}")
+    name, description = ctx.name_and_description(data, default_name)
     config = _config(ctx, data)
     scenario = data.get("scenario", config.pop("scenario", "default"))
     if not isinstance(scenario, str):
@@ -385,6 +378,20 @@ class _Context:
                 self.fail(
                     f"unknown {kind} {name}{_hint(key, allowed)} (allowed: {', '.join(allowed)})"
                 )
+
+    def name_and_description(
+        self, data: Mapping[str, Any], default_name: str | None
+    ) -> tuple[str, str]:
+        """The file's ``name`` (or ``default_name``) and ``description``, checked."""
+        name = data.get("name", default_name)
+        if name is None:
+            self.fail("missing key 'name'")
+        if not isinstance(name, str) or not _NAME.fullmatch(name):
+            self.fail(f"name must be 1-64 letters, digits, '-', '_' or '.', got {name!r}")
+        description = data.get("description", "")
+        if not isinstance(description, str):
+            self.fail(f"description must be a string, got {description!r}")
+        return name, description
 
     def table(self, data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
         value = data.get(key, {})

@@ -248,24 +248,42 @@ def _extension(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]
     }
 
 
-def _check_record(root: Path, design: Design) -> dict[str, Any] | None:
-    """The record if ``root`` holds this experiment, None if it is empty; else raise."""
-    record_path = root / RECORD
+def read_record(root: Path, record_file: str, kind: str) -> dict[str, Any] | None:
+    """The record (with its ``fingerprint``) an output folder holds; None if it is empty.
+
+    Shared by sweeps and calibrations: a folder that is not empty and has no record, or a
+    record that cannot be read, is refused with one line naming ``kind``.
+
+    Raises:
+        OutputError: the folder holds something else.
+    """
+    record_path = root / record_file
     if not record_path.exists():
         visible = [p.name for p in root.iterdir() if not p.name.startswith(".")]
         if visible:
             raise OutputError(
-                f"'{root}' is not empty and holds no sweep (no {RECORD}); "
+                f"'{root}' is not empty and holds no {kind} (no {record_file}); "
                 "use a new or empty --out folder"
             )
         return None
     try:
         record = json.loads(record_path.read_text())
-        fingerprint, name = record["fingerprint"], record.get("name", "?")
+        record["fingerprint"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise OutputError(
-            f"'{record_path}' is not a sweep record ({exc}); use a new --out folder"
+            f"'{record_path}' is not a {kind} record ({exc}); use a new --out folder"
         ) from None
+    if not isinstance(record, dict):
+        raise OutputError(f"'{record_path}' is not a {kind} record; use a new --out folder")
+    return record
+
+
+def _check_record(root: Path, design: Design) -> dict[str, Any] | None:
+    """The record if ``root`` holds this experiment, None if it is empty; else raise."""
+    record = read_record(root, RECORD, "sweep")
+    if record is None:
+        return None
+    fingerprint, name = record["fingerprint"], record.get("name", "?")
     if fingerprint != design.fingerprint():
         changed = _differences(record, design)
         if changed and set(changed) <= {"replications", "sampler"}:
