@@ -2,8 +2,9 @@
 
 Trust is directed and kept only for pairs that know each other (prior ties) or have shared
 an alliance; every other pair sits at the baseline. Pairs live in flat numpy arrays, looked
-up through a sorted key index, so updates are whole-array operations (C2: trust is built by
-investing in relationships; it falls faster than it rises).
+up through a key index (dense for small populations, sorted keys otherwise), so updates are
+whole-array operations (C2: trust is built by investing in relationships; it falls faster
+than it rises).
 
 Commitment lives on membership rows: one row per (alliance, organisation) spell.
 """
@@ -59,23 +60,34 @@ class _Columns:
         return rows
 
 
+#: Largest ``N * N`` for which pairs are found through a dense index of ``N * N`` slots
+#: (8 MB at the limit, N = 1,024); larger populations use sorted keys and binary search.
+DENSE_PAIRS = 1 << 20
+
+
 class TrustStore(_Columns):
     """Directed trust for known pairs; unknown pairs read as the baseline.
 
-    Pairs live in slots (``src``, ``dst``, ``value``); a sorted index of pair keys finds
-    the slot of any pair by binary search.
+    Pairs live in slots (``src``, ``dst``, ``value``), numbered in the order they became
+    known. The slot of a pair is found through a dense ``N * N`` index when ``N * N`` is at
+    most ``DENSE_PAIRS``, else through a sorted index of pair keys by binary search; both
+    give the same slots. Organisations are ``0 .. n - 1``.
 
     Args:
         n: number of organisations.
         baseline: trust between strangers and the level idle trust decays to.
+        dense: force the dense (True) or the sorted (False) index; default by size.
     """
 
     _dtypes = {"src": np.int64, "dst": np.int64, "value": float}
 
-    def __init__(self, n: int, baseline: float) -> None:
+    def __init__(self, n: int, baseline: float, dense: bool | None = None) -> None:
         super().__init__()
         self.n = n
         self.baseline = baseline
+        if dense is None:
+            dense = n * n <= DENSE_PAIRS
+        self._index = np.full(n * n, -1, dtype=np.int64) if dense else None
         self._sorted_keys = np.empty(0, dtype=np.int64)
         self._sorted_slots = np.empty(0, dtype=np.int64)
 
@@ -85,6 +97,8 @@ class TrustStore(_Columns):
     def slots(self, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
         """Slot of each pair, or -1 where the pair is unknown."""
         keys = self._keys(src, dst)
+        if self._index is not None:
+            return self._index[keys]
         if self._sorted_keys.shape[0] == 0:
             return np.full(keys.shape, -1, dtype=np.int64)
         pos = np.searchsorted(self._sorted_keys, keys)
@@ -109,6 +123,10 @@ class TrustStore(_Columns):
                 new_keys.shape[0], src=new_keys // self.n, dst=new_keys % self.n, value=init
             )
             new_slots = np.arange(rows.start, rows.stop, dtype=np.int64)
+            if self._index is not None:
+                self._index[new_keys] = new_slots
+                slots[missing] = self._index[keys]
+                return slots
             # Merge into the sorted index: an O(pairs) insert instead of a full re-sort.
             at = np.searchsorted(self._sorted_keys, new_keys)
             self._sorted_keys = np.insert(self._sorted_keys, at, new_keys)
@@ -143,6 +161,9 @@ class TrustStore(_Columns):
     def known_many(self, orgs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """All known partners of several organisations: (position in ``orgs``, partner)."""
         orgs = np.asarray(orgs, dtype=np.int64)
+        if self._index is not None:
+            owner, partner = np.nonzero(self._index.reshape(self.n, self.n)[orgs] >= 0)
+            return owner, partner
         lo = np.searchsorted(self._sorted_keys, orgs * self.n)
         hi = np.searchsorted(self._sorted_keys, (orgs + 1) * self.n)
         counts = hi - lo
