@@ -1,12 +1,13 @@
 """Check that the model's tables are bit-identical to reference pickles.
 
 A guard for speed work: run ``--save DIR`` on the unmodified code, then ``--check DIR``
-after each change. Every table of every case is compared with
-``pandas.testing.assert_frame_equal(check_exact=True)``; only ``runs.git_commit`` (which
-names the code, not the results) is left out.
+after each change. Every table of every case, and what the model's Mesa ``DataCollector``
+collected, is compared with ``pandas.testing.assert_frame_equal(check_exact=True)``; only
+``runs.git_commit`` (which names the code, not the results) is left out.
 
 Run: ``.venv/bin/python benchmarks/identical.py --save /tmp/ref`` then
-``.venv/bin/python benchmarks/identical.py --check /tmp/ref``.
+``.venv/bin/python benchmarks/identical.py --check /tmp/ref``; ``--package DIR`` runs the
+``simulation`` package in DIR instead (e.g. one from ``git archive <commit> simulation``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,12 @@ from typing import Any
 
 import pandas as pd
 
-from simulation.runner import run
+if "--package" in sys.argv:  # before importing simulation
+    sys.path.insert(0, sys.argv[sys.argv.index("--package") + 1])
+
+from simulation.model import AllianceModel
+from simulation.results import results_from_model, run_id_for
+from simulation.scenarios import get_scenario
 
 SCENARIOS = ("default", "crisis", "stable", "open-movements", "closed-clubs", "foresight")
 SEEDS = range(6)
@@ -48,11 +54,15 @@ def name_of(scenario: str, seed: int, overrides: dict[str, Any]) -> str:
 
 
 def tables(scenario: str, seed: int, overrides: dict[str, Any]) -> dict[str, pd.DataFrame]:
-    """The run's tables, without the ignored columns."""
-    results = run(scenario, seed=seed, **overrides)
+    """The run's tables (as ``simulation.run`` makes them) and its DataCollector's."""
+    params = get_scenario(scenario).params(**overrides, seed=seed)
+    model = AllianceModel(params, run_id=run_id_for(scenario, params, overrides))
+    model.run()
+    results = results_from_model(model, scenario)
     out = {}
     for table, frame in results.tables.items():
         out[table] = frame.drop(columns=IGNORED.get(table, []), errors="ignore")
+    out["datacollector"] = model.datacollector.get_model_vars_dataframe()
     return out
 
 
@@ -62,6 +72,7 @@ def main() -> int:
     mode = parser.add_mutually_exclusive_group(required=True)
     mode.add_argument("--save", type=Path, metavar="DIR")
     mode.add_argument("--check", type=Path, metavar="DIR")
+    parser.add_argument("--package", metavar="DIR", help="folder holding the package to run")
     args = parser.parse_args()
     folder = args.save or args.check
     folder.mkdir(parents=True, exist_ok=True)
@@ -83,7 +94,12 @@ def main() -> int:
                 print(f"DIFFERENT {path.name} {table}: " + " | ".join(first))
     took = time.perf_counter() - start
     verb = "saved" if args.save else "checked"
-    print(f"{verb} {len(cases())} runs in {took:.1f} s; {failures} tables differ")
+    import simulation
+
+    print(
+        f"{verb} {len(cases())} runs of {simulation.__file__} in {took:.1f} s; "
+        f"{failures} tables differ"
+    )
     return 1 if failures else 0
 
 

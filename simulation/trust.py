@@ -25,6 +25,7 @@ class _Columns:
 
     def __init__(self, capacity: int = 256) -> None:
         self._n = 0
+        self._capacity = capacity
         self._buffers: dict[str, np.ndarray] = {
             name: np.zeros(capacity, dtype=dt) for name, dt in self._dtypes.items()
         }
@@ -45,13 +46,14 @@ class _Columns:
     def _append(self, k: int, **columns: Any) -> slice:
         """Make room for ``k`` rows, fill them; return their slice."""
         needed = self._n + k
-        capacity = next(iter(self._buffers.values())).shape[0]
+        capacity = self._capacity
         if needed > capacity:
             capacity = max(needed, 2 * capacity)
             for name, old in self._buffers.items():
                 grown = np.zeros(capacity, dtype=old.dtype)
                 grown[: self._n] = old[: self._n]
                 self._buffers[name] = grown
+            self._capacity = capacity
         rows = slice(self._n, needed)
         for name, values in columns.items():
             self._buffers[name][rows] = values
@@ -114,10 +116,12 @@ class TrustStore(_Columns):
         missing = slots < 0
         if missing.any():
             keys = self._keys(src[missing], dst[missing])
-            new_keys, first = np.unique(keys, return_index=True)
+            init: np.ndarray | float
             if initial is None:
-                init = np.full(new_keys.shape[0], self.baseline)
+                new_keys = np.unique(keys)
+                init = self.baseline
             else:
+                new_keys, first = np.unique(keys, return_index=True)
                 init = np.broadcast_to(np.asarray(initial, dtype=float), src.shape)[missing][first]
             rows = self._append(
                 new_keys.shape[0], src=new_keys // self.n, dst=new_keys % self.n, value=init
@@ -156,7 +160,9 @@ class TrustStore(_Columns):
     def decay(self, rate: float, idle: np.ndarray) -> None:
         """Let idle pairs (a boolean mask over slots) drift back toward the baseline."""
         value = self.value
-        value[idle] += rate * (self.baseline - value[idle])
+        current = value[idle]
+        current += rate * (self.baseline - current)
+        value[idle] = current
 
     def known_many(self, orgs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """All known partners of several organisations: (position in ``orgs``, partner)."""
@@ -170,6 +176,10 @@ class TrustStore(_Columns):
         owner = np.repeat(np.arange(orgs.shape[0]), counts)
         offset = np.arange(owner.shape[0]) - np.repeat(np.cumsum(counts) - counts, counts)
         return owner, self._sorted_keys[np.repeat(lo, counts) + offset] % self.n
+
+
+#: Membership keys are ``alliance * _KEY_WIDTH + org`` (organisations below 2**32).
+_KEY_WIDTH = 1 << 32
 
 
 class Memberships(_Columns):
@@ -194,6 +204,9 @@ class Memberships(_Columns):
         self.exit_reason: list[str | None] = []
         self._current: dict[tuple[int, int], int] = {}  # (alliance, org) -> row
         self._by_alliance: dict[int, set[int]] = {}
+        # Derived from ``active``, kept until a membership starts or ends:
+        self._active_rows: np.ndarray | None = None
+        self._member_keys: np.ndarray | None = None
 
     def add(
         self,
@@ -217,10 +230,34 @@ class Memberships(_Columns):
             returns=np.nan,
         )
         self.exit_reason.extend([None] * orgs.shape[0])
+        self._changed()
         current = self._by_alliance.setdefault(alliance, set())
         for row, org in zip(range(rows.start, rows.stop), orgs.tolist(), strict=True):
             self._current[(alliance, org)] = row
             current.add(row)
+
+    def add_many(
+        self, alliances: list[int], orgs: list[int], commitment: list[float], step: int
+    ) -> None:
+        """Add one member (not a founder) to each of ``alliances``, in order: as ``add`` would."""
+        k = len(orgs)
+        rows = self._append(
+            k,
+            alliance=alliances,
+            org=orgs,
+            commitment=commitment,
+            joined=step,
+            left=-1,
+            active=True,
+            founder=False,
+            returns=np.nan,
+        )
+        self.exit_reason.extend([None] * k)
+        self._changed()
+        by_alliance = self._by_alliance
+        for row, alliance, org in zip(range(rows.start, rows.stop), alliances, orgs, strict=True):
+            self._current[(alliance, org)] = row
+            by_alliance.setdefault(alliance, set()).add(row)
 
     def is_member(self, alliance: int, org: int) -> bool:
         """Whether ``org`` is a current member of ``alliance``."""
@@ -228,12 +265,14 @@ class Memberships(_Columns):
 
     def contains(self, alliances: np.ndarray, orgs: np.ndarray) -> np.ndarray:
         """Element-wise: whether each ``orgs[i]`` is a current member of ``alliances[i]``."""
-        rows = self.active_rows()
-        if rows.shape[0] == 0 or len(orgs) == 0:
+        keys = self._member_keys
+        if keys is None:
+            rows = self.active_rows()
+            keys = np.sort(self.alliance[rows] * _KEY_WIDTH + self.org[rows])
+            self._member_keys = keys
+        if keys.shape[0] == 0 or len(orgs) == 0:
             return np.zeros(len(orgs), dtype=bool)
-        width = int(max(self.org[rows].max(), np.max(orgs))) + 1
-        keys = np.sort(self.alliance[rows] * width + self.org[rows])
-        wanted = np.asarray(alliances, dtype=np.int64) * width + np.asarray(orgs, np.int64)
+        wanted = np.asarray(alliances, dtype=np.int64) * _KEY_WIDTH + np.asarray(orgs, np.int64)
         at = np.minimum(np.searchsorted(keys, wanted), keys.shape[0] - 1)
         return keys[at] == wanted
 
@@ -247,6 +286,7 @@ class Memberships(_Columns):
         rows = rows[self.active[rows]]
         self.active[rows] = False
         self.left[rows] = step
+        self._changed()
         alliance, org = self.alliance, self.org
         for r in rows.tolist():
             self.exit_reason[r] = reason
@@ -255,5 +295,15 @@ class Memberships(_Columns):
             self._by_alliance[a].discard(r)
 
     def active_rows(self) -> np.ndarray:
-        """Indices of the current memberships."""
-        return np.flatnonzero(self.active)
+        """Indices of the current memberships (read-only; kept until memberships change)."""
+        rows = self._active_rows
+        if rows is None:
+            rows = np.flatnonzero(self.active)
+            rows.flags.writeable = False
+            self._active_rows = rows
+        return rows
+
+    def _changed(self) -> None:
+        """Forget what was derived from ``active``: a membership started or ended."""
+        self._active_rows = None
+        self._member_keys = None

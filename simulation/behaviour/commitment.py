@@ -50,7 +50,11 @@ def outside_option(world: World, rows: np.ndarray) -> np.ndarray:
         return option
     org = members.org[active]
     deficit = 1.0 - attention.strength(p, world.engagement[active])
-    gain = np.nan_to_num(members.returns[active], nan=0.0) * deficit
+    returns = members.returns[active]
+    returns = np.where(np.isnan(returns), 0.0, returns)
+    if np.isinf(returns).any():  # as np.nan_to_num does (it is slow on small arrays)
+        returns = np.nan_to_num(returns)
+    gain = returns * deficit
     n = world.population.n
     best = np.full(n, -np.inf)
     np.maximum.at(best, org, gain)
