@@ -134,3 +134,11 @@ def distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def unit(x: np.ndarray) -> np.ndarray:
     """``x`` clipped to [0, 1] (cheaper than ``np.clip`` on the small arrays of a step)."""
     return np.minimum(np.maximum(x, 0.0), 1.0)
+
+
+def nan_to_zero(x: np.ndarray) -> np.ndarray:
+    """``np.nan_to_num(x)``: NaN to 0, infinities to the largest floats; cheaper when small."""
+    out = np.where(np.isnan(x), 0.0, x)
+    if np.isinf(out).any():
+        return np.nan_to_num(x)
+    return out

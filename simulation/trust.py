@@ -164,11 +164,21 @@ class TrustStore(_Columns):
         current += rate * (self.baseline - current)
         value[idle] = current
 
+    def known_block(self, orgs: np.ndarray) -> np.ndarray | None:
+        """With the dense index: a fresh (orgs x n) mask of the partners each of ``orgs`` knows.
+
+        ``np.nonzero`` of it gives what ``known_many`` gives. None without the dense index.
+        """
+        if self._index is None:
+            return None
+        return self._index.reshape(self.n, self.n)[np.asarray(orgs, dtype=np.int64)] >= 0
+
     def known_many(self, orgs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """All known partners of several organisations: (position in ``orgs``, partner)."""
         orgs = np.asarray(orgs, dtype=np.int64)
-        if self._index is not None:
-            owner, partner = np.nonzero(self._index.reshape(self.n, self.n)[orgs] >= 0)
+        block = self.known_block(orgs)
+        if block is not None:
+            owner, partner = np.nonzero(block)
             return owner, partner
         lo = np.searchsorted(self._sorted_keys, orgs * self.n)
         hi = np.searchsorted(self._sorted_keys, (orgs + 1) * self.n)

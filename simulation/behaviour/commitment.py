@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulation.behaviour import attention
-from simulation.population import distance, unit
+from simulation.population import distance, nan_to_zero, unit
 
 if TYPE_CHECKING:
     from simulation.params import Params
@@ -50,11 +50,7 @@ def outside_option(world: World, rows: np.ndarray) -> np.ndarray:
         return option
     org = members.org[active]
     deficit = 1.0 - attention.strength(p, world.engagement[active])
-    returns = members.returns[active]
-    returns = np.where(np.isnan(returns), 0.0, returns)
-    if np.isinf(returns).any():  # as np.nan_to_num does (it is slow on small arrays)
-        returns = np.nan_to_num(returns)
-    gain = returns * deficit
+    gain = nan_to_zero(members.returns[active]) * deficit
     n = world.population.n
     best = np.full(n, -np.inf)
     np.maximum.at(best, org, gain)

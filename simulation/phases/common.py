@@ -201,16 +201,24 @@ def newcomers(
     if closed_rows.shape[0] and p.referral_rate > 0:
         proposing = closed_rows[rng.random(closed_rows.shape[0]) < p.referral_rate]
         if proposing.shape[0]:
-            owner, known = world.trust.known_many(groups.org[proposing])
-            trusted = world.trust.get(groups.org[proposing][owner], known) >= p.referral_trust
+            proposers = groups.org[proposing]
+            block = world.trust.known_block(proposers)
+            if block is not None:
+                block[:, ~free] = False
+                owner, known = np.nonzero(block)
+                keep = np.ones(owner.shape[0], dtype=bool)
+            else:
+                owner, known = world.trust.known_many(proposers)
+                keep = free[known]
+            trusted = world.trust.get(proposers[owner], known) >= p.referral_trust
             # Co-members are trusted acquaintances too, but proposing them admits nobody.
             outside = ~world.members.contains(ids[groups.group[proposing[owner]]], known)
-            keep = trusted & free[known] & outside
+            keep &= trusted & outside
             owner, known = owner[keep], known[keep]
-            # Each proposing member proposes one trusted acquaintance, drawn at random.
+            # Each proposing member proposes one trusted acquaintance, drawn at random: the
+            # first of its own in a random order.
             order = rng.permutation(owner.shape[0])
-            owner, known = owner[order], known[order]
-            _, first = np.unique(owner, return_index=True)
+            first = _first_of_each(owner, order)
             group = groups.group[proposing[owner[first]]]
             org = known[first]
             fits = commit.fit(p, values[org], mission[group])
@@ -228,6 +236,23 @@ def newcomers(
         (int(ids[g]), np.array([o]), p.newcomer_commitment)
         for g, o in zip(group[first].tolist(), org[first].tolist(), strict=True)
     ]
+
+
+def _first_of_each(owner: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Per value of sorted ``owner``: the index of its first row in the order ``order``.
+
+    ``order`` is a permutation of the rows; the values come out ascending. What
+    ``order[np.unique(owner[order], return_index=True)[1]]`` gives, in linear time.
+    """
+    m = owner.shape[0]
+    if m == 0:
+        return np.empty(0, dtype=np.int64)
+    position = np.empty(m, dtype=np.int64)
+    position[order] = np.arange(m)
+    new = np.empty(m, dtype=bool)
+    new[0] = True
+    np.not_equal(owner[1:], owner[:-1], out=new[1:])
+    return order[np.minimum.reduceat(position, np.flatnonzero(new))]
 
 
 @dataclass
