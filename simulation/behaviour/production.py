@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulation.behaviour import attention, governance
-from simulation.population import distance, unit
+from simulation.population import distance, row_mean, unit
 
 if TYPE_CHECKING:
     from simulation.groups import Groups
@@ -42,9 +42,9 @@ def capability_output(world: World, groups: Groups, form: np.ndarray) -> np.ndar
     """Per group: the members' capabilities combined as the task needs them, in [0, 1]."""
     p = world.params
     caps = brought(world, groups)
-    added = groups.mean(caps.mean(axis=1))
+    added = groups.mean(row_mean(caps))
     combined = np.maximum(groups.max(caps), governance.competence(p, form)[:, None])
-    return (1.0 - p.complementarity) * added + p.complementarity * combined.mean(axis=1)
+    return (1.0 - p.complementarity) * added + p.complementarity * row_mean(combined)
 
 
 def competence_gain(world: World, groups: Groups) -> np.ndarray:
@@ -52,7 +52,7 @@ def competence_gain(world: World, groups: Groups) -> np.ndarray:
     p = world.params
     combined = groups.max(brought(world, groups))
     lifted = np.maximum(combined, p.nao_competence)
-    return p.complementarity * (lifted - combined).mean(axis=1)
+    return p.complementarity * row_mean(lifted - combined)
 
 
 def complementarity_of(world: World, groups: Groups) -> np.ndarray:
@@ -61,8 +61,8 @@ def complementarity_of(world: World, groups: Groups) -> np.ndarray:
     A covariate for analysts (``founding_complementarity``), in [0, 1].
     """
     caps = world.population.capabilities[groups.org]
-    best = groups.max(caps).mean(axis=1)
-    return unit(best - groups.mean(caps.mean(axis=1)))
+    best = row_mean(groups.max(caps))
+    return unit(best - groups.mean(row_mean(caps)))
 
 
 def results(
@@ -94,7 +94,7 @@ def returns(world: World, groups: Groups, produced: np.ndarray) -> np.ndarray:
     """Per row: what each member gets back this month (C10)."""
     if world.params.arrangement == "equal":
         return produced[groups.group]
-    contribution = brought(world, groups).mean(axis=1)
+    contribution = row_mean(brought(world, groups))
     mean = groups.mean(contribution)
     return produced[groups.group] * contribution / np.maximum(mean[groups.group], 1e-9)
 

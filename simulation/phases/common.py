@@ -94,9 +94,11 @@ def co_member_pairs(
     left = np.repeat(np.arange(groups.rows.shape[0]), count)
     offset = np.arange(left.shape[0]) - np.repeat(np.cumsum(count) - count, count)
     s = size_of_row[left]
-    drawn = 1 + np.floor(rng.random(left.shape[0]) * np.maximum(s - 1, 1)).astype(np.int64)
-    step = np.where(s - 1 <= interactions, offset + 1, drawn)
-    start = groups.start[groups.group[left]]
+    others = s - 1
+    # Truncation is the floor here: the draws are never negative.
+    drawn = 1 + (rng.random(left.shape[0]) * np.maximum(others, 1)).astype(np.int64)
+    step = np.where(others <= interactions, offset + 1, drawn)
+    start = groups.start[groups.group][left]
     right = start + (left - start + step) % s
     return left, right
 

@@ -30,7 +30,7 @@ from simulation.phases.common import (
     similarity,
     standing,
 )
-from simulation.population import nan_to_zero, unit
+from simulation.population import nan_to_zero, row_mean, unit
 from simulation.state import DISSOLVED, FOUNDING, World
 
 
@@ -66,7 +66,7 @@ def partner_scores(
         fits = commit.fit(p, world.population.values[candidates], nan_to_zero(missions))
         alike = np.where(around, fits, alike)
     trusted = world.trust.get(inviters, candidates)
-    adds = np.maximum(caps[candidates] - caps[inviters], 0.0).mean(axis=1)
+    adds = row_mean(np.maximum(caps[candidates] - caps[inviters], 0.0))
     return p.seek_similarity * alike + p.seek_trust * trusted + p.seek_complementarity * adds
 
 
