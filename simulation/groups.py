@@ -85,7 +85,7 @@ class Groups:
         filled, starts = self._segments()
         if filled is None and starts.shape[0]:
             top = np.maximum.reduceat(per_row, starts)
-            at_top = np.flatnonzero(per_row >= top[self.group])
+            at_top = (per_row >= top[self.group]).nonzero()[0]
             return at_top[np.searchsorted(self.group[at_top], np.arange(starts.shape[0]))]
         out = np.full(self.ids.shape[0], -1, dtype=np.int64)
         if filled is None or not starts.shape[0]:

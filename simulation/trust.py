@@ -308,7 +308,7 @@ class Memberships(_Columns):
         """Indices of the current memberships (read-only; kept until memberships change)."""
         rows = self._active_rows
         if rows is None:
-            rows = np.flatnonzero(self.active)
+            rows = self.active.nonzero()[0]
             rows.flags.writeable = False
             self._active_rows = rows
         return rows

@@ -33,24 +33,42 @@ def relevance(world: World, mission: np.ndarray) -> np.ndarray:
 
 
 def brought(world: World, groups: Groups) -> np.ndarray:
-    """Per row and capability: what each member brings, given the attention it gives."""
-    strength = attention.strength(world.params, world.engagement[groups.rows])
-    return world.population.capabilities[groups.org] * strength[:, None]
+    """Per row and capability: what each member brings, given the attention it gives.
+
+    Read-only, and kept on ``groups`` while the world's engagement is the same array (a
+    phase asks for it more than once; ``World.refresh`` makes a new one).
+    """
+    return _brought(world, groups)[0]
+
+
+def _brought(world: World, groups: Groups) -> tuple[np.ndarray, np.ndarray]:
+    """``brought`` and its per-group maximum, computed once per groups and engagement."""
+    memo = groups.__dict__.get("_brought")
+    engagement, capabilities = world.engagement, world.population.capabilities
+    if memo is not None and memo[0] is engagement and memo[1] is capabilities:
+        return memo[2], memo[3]
+    strength = attention.strength(world.params, engagement[groups.rows])
+    caps = capabilities[groups.org] * strength[:, None]
+    caps.flags.writeable = False
+    combined = groups.max(caps)
+    combined.flags.writeable = False
+    groups.__dict__["_brought"] = (engagement, capabilities, caps, combined)
+    return caps, combined
 
 
 def capability_output(world: World, groups: Groups, form: np.ndarray) -> np.ndarray:
     """Per group: the members' capabilities combined as the task needs them, in [0, 1]."""
     p = world.params
-    caps = brought(world, groups)
+    caps, best = _brought(world, groups)
     added = groups.mean(row_mean(caps))
-    combined = np.maximum(groups.max(caps), governance.competence(p, form)[:, None])
+    combined = np.maximum(best, governance.competence(p, form)[:, None])
     return (1.0 - p.complementarity) * added + p.complementarity * row_mean(combined)
 
 
 def competence_gain(world: World, groups: Groups) -> np.ndarray:
     """Per group: what network-level competences would add to the combined capabilities."""
     p = world.params
-    combined = groups.max(brought(world, groups))
+    combined = _brought(world, groups)[1]
     lifted = np.maximum(combined, p.nao_competence)
     return p.complementarity * row_mean(lifted - combined)
 

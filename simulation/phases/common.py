@@ -179,7 +179,7 @@ def newcomers(
     p = world.params
     ids = groups.ids
     free = world.free()
-    pool = np.flatnonzero(free)
+    pool = free.nonzero()[0]
     if pool.shape[0] == 0 or ids.shape[0] == 0:
         return []
     values = world.population.values
@@ -187,7 +187,7 @@ def newcomers(
     chosen_group: list[np.ndarray] = []
     chosen_org: list[np.ndarray] = []
 
-    looking = np.flatnonzero(is_open & (rng.random(ids.shape[0]) < p.recruitment_rate))
+    looking = (is_open & (rng.random(ids.shape[0]) < p.recruitment_rate)).nonzero()[0]
     if looking.shape[0]:
         sample = pool[rng.integers(pool.shape[0], size=(looking.shape[0], p.applicants))]
         fits = commit.fit(p, values[sample], mission[looking][:, None, :])
@@ -199,7 +199,7 @@ def newcomers(
         chosen_group.append(looking[ok])
         chosen_org.append(sample[pick, best][ok])
 
-    closed_rows = np.flatnonzero(~is_open[groups.group])
+    closed_rows = (~is_open[groups.group]).nonzero()[0]
     if closed_rows.shape[0] and p.referral_rate > 0:
         proposing = closed_rows[rng.random(closed_rows.shape[0]) < p.referral_rate]
         if proposing.shape[0]:
