@@ -143,7 +143,8 @@ class TrustStore(_Columns):
         slots = self.slots(src, dst)
         if len(self) == 0:
             return np.full(slots.shape, self.baseline)
-        return np.where(slots >= 0, self.value[np.maximum(slots, 0)], self.baseline)
+        # Slot -1 reads the last pair, replaced by the baseline.
+        return np.where(slots >= 0, self.value[slots], self.baseline)
 
     def move_toward(self, slots: np.ndarray, target: np.ndarray, gain: float, loss: float) -> None:
         """Move trust at ``slots`` toward ``target``: up at rate ``gain``, down at ``loss``."""

@@ -232,12 +232,15 @@ def newcomers(
         return []
     group = np.concatenate(chosen_group)
     org = np.concatenate(chosen_org)
-    _, first = np.unique(org, return_index=True)
-    first.sort()
-    return [
-        (int(ids[g]), np.array([o]), p.newcomer_commitment)
-        for g, o in zip(group[first].tolist(), org[first].tolist(), strict=True)
-    ]
+    # Each organisation joins the first alliance that admits it.
+    alliance_of = ids.tolist()
+    seen: set[int] = set()
+    joins = []
+    for g, o in zip(group.tolist(), org.tolist(), strict=True):
+        if o not in seen:
+            seen.add(o)
+            joins.append((alliance_of[g], np.array([o]), p.newcomer_commitment))
+    return joins
 
 
 def _first_of_each(owner: np.ndarray, order: np.ndarray) -> np.ndarray:
