@@ -944,7 +944,7 @@ class Params:
         "C14",
     )
     ambition: float = _p(
-        0.04,
+        0.12,
         0.0,
         1.0,
         "results",
@@ -980,7 +980,7 @@ class Params:
         "C21",
     )
     transform_hazard: float = _p(
-        0.2,
+        0.22,
         0.0,
         1.0,
         "per month",
@@ -1078,7 +1078,7 @@ class Params:
         1.5, 1.0, 10.0, "ratio", "A new goal is this much larger than the last.", "evolving", "C14"
     )
     completion_relevance: float = _p(
-        0.45,
+        0.44,
         0.0,
         1.0,
         "relevance",
@@ -1149,7 +1149,7 @@ class Params:
         "C22",
     )
     renewal_rate: float = _p(
-        0.2,
+        0.13,
         0.0,
         1.0,
         "per month",
@@ -1261,7 +1261,7 @@ class Params:
         "C21",
     )
     wind_down_commitment: float = _p(
-        0.55,
+        0.48,
         0.0,
         1.0,
         "commitment",

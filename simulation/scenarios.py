@@ -34,13 +34,14 @@ SCENARIOS: dict[str, Scenario] = {
     for s in (
         Scenario(
             "default",
-            "Baseline set by hand near the literature targets: moderate pressure, half the "
-            "alliances open (all four phases).",
+            "Baseline calibrated to the literature targets (ODD 8): moderate pressure, half "
+            "the alliances open (all four phases).",
         ),
         Scenario(
             "stable",
-            "Low, steady pressure and a slow need: alliances evolve and rarely transform (C19).",
-            {"pressure": 0.05, "need_drift": 0.001},
+            "Low, steady pressure, a slow need and modest aims: alliances evolve and rarely "
+            "transform (C19).",
+            {"pressure": 0.05, "need_drift": 0.001, "ambition": 0.04},
         ),
         Scenario(
             "crisis",

@@ -1,7 +1,8 @@
 """The default scenario against the literature targets (docs/ODD.md section 8).
 
-The defaults are set by hand (issue: formal calibration comes with `alliances calibrate`):
-a Kaplan-Meier median lifespan from founding of about seven years (Bleeke & Ernst 1995;
+The defaults of the six free parameters of `experiments/targets/literature.toml` are the
+posterior median of `alliances calibrate` on that file (ODD 8). The targets: a
+Kaplan-Meier median lifespan from founding of about seven years (Bleeke & Ernst 1995;
 5-7 years for joint ventures, Ernst & Bamford 2005), an outcome mix among ended founded
 alliances of about 15% success, 34% failure and 51% intermediate (Reuer & Zollo 2005),
 more than half of founded alliances ending within the 20 years, and no single end cause
