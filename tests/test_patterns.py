@@ -2,7 +2,7 @@
 
 Nothing in the model is written for these tests: each pattern has to come out of the
 mechanisms. Both arms use the same seeds (common random numbers). The default run uses a
-small form (4 seeds, 200 organisations) and asserts the direction; ``make test-slow`` runs
+small form (4 seeds, 300 organisations) and asserts the direction; ``make test-slow`` runs
 the full form (24 seeds, 300 organisations) and asserts that the 95% bootstrap interval of
 the difference excludes zero where docs/ODD.md says the pattern is clear.
 """
@@ -14,7 +14,7 @@ import pytest
 
 from simulation import patterns, run
 
-SMALL = {"seeds": range(4), "overrides": {"n_organisations": 200}}
+SMALL = {"seeds": range(4), "overrides": {"n_organisations": 300}}
 FULL = {"seeds": range(24), "overrides": {"n_organisations": 300}}
 
 
