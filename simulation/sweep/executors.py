@@ -8,7 +8,8 @@
   whose kernel runs threads) they come from a forkserver that has imported the model once.
   The start method is chosen for this pool only, never globally.
 - :class:`DaskExecutor`: a ``distributed.Client`` on a given scheduler, or on a
-  ``LocalCluster`` of single-threaded worker processes when none is given. Imported only
+  ``LocalCluster`` of single-threaded worker processes when none is given (forked from a
+  forkserver that imported Dask and the model: see :func:`local_cluster`). Imported only
   when used.
 
 On a Slurm (or PBS, SGE, ...) cluster, start the workers with dask-jobqueue and give the
@@ -260,6 +261,9 @@ def local_cluster(workers: int) -> Any:
     settings = {
         "distributed.worker.multiprocessing-method": method,
         "distributed.worker.profile.enabled": False,
+        # one task per worker at a time, the others queued on the scheduler: a task queued
+        # on a busy worker could wait there while another worker idles at the tail
+        "distributed.scheduler.worker-saturation": 1.0,
     }
     with dask.config.set(settings):
         return LocalCluster(
