@@ -62,6 +62,7 @@ EXIT_REASONS: tuple[str, ...] = (
     "low_commitment",
     "overcommitted",
     "misfit",
+    "left_out",
     "did_not_follow",
     "absorbed",
     "wound_down",

@@ -693,6 +693,16 @@ class Params:
         "forming",
         "C4",
     )
+    leave_out_chance: float = _p(
+        0.5,
+        0.0,
+        1.0,
+        "probability per month",
+        "Chance each month that a forming group with members to spare and short of "
+        "consensus leaves out the member who fits its mission least (0: nobody is left out).",
+        "forming",
+        "C4",
+    )
     mission_need_weight: float = _p(
         0.3,
         0.0,
@@ -1014,6 +1024,16 @@ class Params:
         "Share of the arrangements built from which foresight begins in founding.",
         "evolving",
         "C27",
+    )
+    adaptation_rate: float = _p(
+        0.01,
+        0.0,
+        1.0,
+        "per month",
+        "Mission movement per month toward the need as it is now, without foresight (reacting "
+        "rather than anticipating).",
+        "evolving",
+        "C7",
     )
     foresight_rate: float = _p(
         0.05,

@@ -52,6 +52,10 @@ def test_4_care_fewer_alliances_founded(form):
 
 @pytest.mark.xfail(strict=True, reason="known: careful alliances do not live longer (ODD 1)")
 def test_4_care_founded_alliances_survive_longer(form):
+    if form is SMALL:
+        # With no clear effect (ODD 1) the sign over 4 seeds is a coin flip: only the
+        # full form can say that the interval does not exclude zero.
+        pytest.xfail("the small form cannot tell a null effect from a small one")
     check(4, form, ["survival_72"])
 
 
@@ -78,30 +82,29 @@ def pooled_alliances(seeds, n_organisations):
     return _pooled(tuple(seeds), n_organisations)
 
 
-def results_failure_by_complementarity(form):
+def by_complementarity_third(form):
     alliances = pooled_alliances(form["seeds"], form["overrides"]["n_organisations"])
     founded = alliances[alliances.founded].copy()
-    founded["results_failure"] = (
-        (founded.end_cause == "lack_of_results")
-        | (
-            founded.end_cause.isin(["transformation_failed", "wound_down"])
-            & founded.crisis_cause.isin(patterns.RESULTS_CRISES)
-        )
-    ).astype(float)
     founded["third"] = pd.qcut(founded.founding_complementarity, 3, labels=False)
     return founded.groupby("third")
 
 
 def test_3_tension_within_runs_complementary_founders_are_less_alike_and_trust_less(form):
     """C3 read from the founding covariates: differences come with less likeness."""
-    by_third = results_failure_by_complementarity(form)
+    by_third = by_complementarity_third(form)
     spread = by_third.founding_value_spread.mean()
     trust = by_third.founding_trust.mean()
     assert spread.iloc[-1] > spread.iloc[0] and trust.iloc[-1] < trust.iloc[0]
 
 
-@pytest.mark.xfail(strict=True, reason="known: within runs the C3 tension hides it (ODD 1)")
-def test_6_within_runs_less_complementary_founders_fail_more_for_lack_of_results(form):
-    """Pattern 6 read from the founding covariates of the same runs (no lever moved)."""
-    share = results_failure_by_complementarity(form).results_failure.mean()
-    assert share.iloc[0] > share.iloc[-1]
+def test_6_within_runs_complementary_founders_fail_less_for_lack_of_results(form):
+    """Pattern 6 read from the founding covariates of the same runs (no lever moved).
+
+    A cause-specific Cox model holds C3's tension (value spread, trust) and size constant:
+    more complementary founders have a lower hazard of ending for lack of results.
+    """
+    alliances = pooled_alliances(form["seeds"], form["overrides"]["n_organisations"])
+    ratio = patterns.within_runs(alliances).loc["founding_complementarity"]
+    assert ratio.hazard_ratio < 1, ratio
+    if form is FULL:
+        assert ratio.ci_high < 1, ratio

@@ -196,6 +196,18 @@ def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
     stays = (~misfit).astype(float)
     size = groups.sum(stays)
     consensus = groups.sum(fit * stays) / np.maximum(size, 1.0)
+    # A group with members to spare that cannot agree leaves out the member who fits the
+    # mission least, if it fits less than the group needs (C4, C24).
+    spare = (size > p.min_members) & (consensus < p.forming_consensus_needed)
+    spare &= rng.random(ids.shape[0]) < p.leave_out_chance
+    worst = groups.argmax(np.where(misfit, -np.inf, -fit))
+    out = worst[spare & (worst >= 0)]
+    out = out[fit[out] < p.forming_consensus_needed]
+    if out.shape[0]:
+        outcome.leave(groups.rows[out], "left_out")
+        stays[out] = 0.0
+        size = groups.sum(stays)
+        consensus = groups.sum(fit * stays) / np.maximum(size, 1.0)
 
     # Alliances still short of members invite one more partner (C4); a new forming after
     # a renewal also invites while it lacks consensus, looking for partners who fit the

@@ -48,9 +48,14 @@ def anticipated_need(world: World) -> np.ndarray:
 
 
 def look_ahead(world: World, mission: np.ndarray, active: np.ndarray) -> np.ndarray:
-    """Missions moved toward the anticipated need where ``active`` (C27)."""
+    """Missions adapted where ``active``: toward the need as it is, and ahead (C7, C27).
+
+    Every alliance follows the need as it sees it now at ``adaptation_rate``; foresight
+    adds a movement toward where the need is heading, at ``foresight * foresight_rate``.
+    """
     p = world.params
-    step = p.foresight * p.foresight_rate * (anticipated_need(world) - mission)
+    step = p.adaptation_rate * (world.environment.need - mission)
+    step = step + p.foresight * p.foresight_rate * (anticipated_need(world) - mission)
     return np.where(np.asarray(active)[:, None], mission + step, mission)
 
 

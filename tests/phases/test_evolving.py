@@ -152,13 +152,14 @@ def test_lost_relevance_triggers_transforming(rng):
 
 
 def test_foresight_moves_the_mission_toward_the_anticipated_need(rng):
-    p = params2(foresight=1.0, foresight_rate=0.5)
+    p = params2(foresight=1.0, foresight_rate=0.5, adaptation_rate=0.0)
     world = make_world(ALIKE, params=p, need=[0.5, 0.5], velocity=[0.01, -0.005])
     a = evolving_alliance(world, mission=[0.5, 0.5])
     mission = updates(evolving.step(world, np.array([a]), rng))["mission"][0]
     anticipated = np.array([0.5, 0.5]) + p.foresight_horizon * np.array([0.01, -0.005])
     assert np.allclose(mission, 0.5 + 0.5 * (anticipated - 0.5))  # C27
-    world = make_world(ALIKE, params=params2(foresight=0.0), velocity=[0.01, -0.005])
+    p = params2(foresight=0.0, adaptation_rate=0.0)
+    world = make_world(ALIKE, params=p, velocity=[0.01, -0.005])
     a = evolving_alliance(world, mission=[0.5, 0.5])
     assert np.array_equal(
         updates(evolving.step(world, np.array([a]), rng))["mission"][0], [0.5, 0.5]
@@ -215,7 +216,7 @@ def test_closed_alliances_without_referrals_admit_nobody():
 
 def test_outgrowing_the_governance_form_returns_to_founding_keeping_the_mission(rng):
     n = 12
-    p = params2(n_organisations=n, governance_margin=0.01, foresight=0.0)
+    p = params2(n_organisations=n, governance_margin=0.01, foresight=0.0, adaptation_rate=0.0)
     world = make_world([[0.5, 0.5]] * n, params=p, need=[0.5, 0.5])
     set_trust(world, 0.8)
     a = evolving_alliance(world, orgs=range(n), mission=[0.45, 0.5], arrangements=1.0)

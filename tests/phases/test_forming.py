@@ -50,6 +50,29 @@ def test_misfits_drop_out_instead_of_blocking(rng):
     assert not blocked.exits and not founded(blocked, 0)  # they would block consensus
 
 
+def test_a_group_that_cannot_agree_leaves_out_its_worst_fit(rng):
+    # Three alike members and two far off (fit 0.2 and 0.22: not misfits) are short of
+    # consensus; with members to spare the group leaves out the one who fits least and
+    # can then agree (C4, C24).
+    values = [*ALIKE, [0.9, 0.9], [0.88, 0.9]]
+    care = {"forming_care": 1.0, "target_size": 5, "negotiation_rate": 0.0}
+    for chance, expected in ((1.0, [3]), (0.0, [])):
+        p = params2(n_organisations=5, leave_out_chance=chance, **care)
+        world = make_world(values, params=p, need=[0.5, 0.5])
+        set_trust(world, 0.9)
+        a = add_alliance(world, range(5), FORMING, since=8, mission=[0.5, 0.5])
+        outcome = forming.step(world, np.array([a]), rng)
+        out = [org for rows, why in outcome.exits if why == "left_out" for org in rows]
+        assert world.members.org[out].tolist() == expected
+        assert founded(outcome, a) is bool(expected)  # without it the group stays blocked
+    # Nobody is left out of a group with no member to spare.
+    p = params2(n_organisations=5, leave_out_chance=1.0, min_members=5, **care)
+    world = make_world(values, params=p, need=[0.5, 0.5])
+    set_trust(world, 0.9)
+    a = add_alliance(world, range(5), FORMING, since=8, mission=[0.5, 0.5])
+    assert not forming.step(world, np.array([a]), rng).exits
+
+
 def test_more_care_asks_for_more_trust(rng):
     for care, expected in ((0.0, True), (1.0, False)):
         world = make_world(ALIKE, params=params2(forming_care=care))

@@ -105,7 +105,7 @@ def test_proportional_arrangements_take_longer_to_negotiate():
 
 
 def test_mission_stays_except_foresight_in_the_last_part(rng):
-    p = params2(foresight=1.0, foresight_rate=0.5)
+    p = params2(foresight=1.0, foresight_rate=0.5, adaptation_rate=0.0)
     start = np.array([0.5, 0.5])
     missions = {}
     for arrangements in (0.1, 0.9):
@@ -116,10 +116,14 @@ def test_mission_stays_except_foresight_in_the_last_part(rng):
     assert np.array_equal(missions[0.1], start)  # early in founding: as negotiated
     anticipated = np.array([0.6 + p.foresight_horizon * 0.01, 0.5])
     assert np.allclose(missions[0.9], start + 0.5 * (anticipated - start))  # C27
-    world = make_world(ALIKE, params=params2(foresight=0.0), need=[0.6, 0.5], velocity=[0.01, 0])
-    set_trust(world, 0.8)
-    a = founding_alliance(world, arrangements=0.9, mission=start)
-    assert np.array_equal(updates(founding.step(world, np.array([a]), rng))["mission"][0], start)
+    # Without foresight the mission follows the need as it is, at ``adaptation_rate``.
+    for rate in (0.0, 0.1):
+        p = params2(foresight=0.0, adaptation_rate=rate)
+        world = make_world(ALIKE, params=p, need=[0.6, 0.5], velocity=[0.01, 0])
+        set_trust(world, 0.8)
+        a = founding_alliance(world, arrangements=0.9, mission=start)
+        mission = updates(founding.step(world, np.array([a]), rng))["mission"][0]
+        assert np.allclose(mission, start + rate * (np.array([0.6, 0.5]) - start))
 
 
 def test_cohesion_grows_with_knowledge_exchange(rng):
