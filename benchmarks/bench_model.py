@@ -6,9 +6,14 @@ of wealth to a random cell-mate), written against the installed Mesa and measure
 same process, so the ratios hold on any machine.
 
 Reports:
+- cost of a default run (N = 300, 240 months: what calibration repeats tens of thousands
+  of times), in Boltzmann agent-steps, and per organisation-step;
 - cost per organisation-step at N = 2,000 and 10,000, in Boltzmann agent-steps
   (target: at most 3 at N = 10,000; goal 1);
 - scaling t(N = 8,000) / t(N = 2,000) per step (linear would be 4; target at most 4.6).
+  Populations up to N = 1,024 find trust pairs through a dense index, larger ones
+  through sorted keys (``simulation.trust.DENSE_PAIRS``), so N = 2,000 and up share one
+  method.
 
 Run: ``.venv/bin/python benchmarks/bench_model.py [--steps 120] [--repeats 3]``.
 """
@@ -24,6 +29,7 @@ import mesa
 from mesa.discrete_space import CellAgent, OrthogonalMooreGrid
 
 from simulation.model import AllianceModel
+from simulation.params import Params
 
 
 class MoneyAgent(CellAgent):
@@ -80,6 +86,17 @@ def alliance_org_step(n: int, steps: int, repeats: int) -> float:
     return best
 
 
+def default_run(repeats: int) -> float:
+    """Seconds per default run (N = 300, 240 months), best of ``repeats`` seeds."""
+    best = float("inf")
+    for r in range(repeats):
+        model = AllianceModel(seed=r)
+        start = time.perf_counter()
+        model.run()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
 def main() -> None:
     """Measure and print the ratios; save them to benchmarks/results/model.json."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -88,11 +105,19 @@ def main() -> None:
     args = parser.parse_args()
 
     baseline = boltzmann_agent_step(args.repeats)
+    AllianceModel(seed=0, steps=24).run()  # warm up
+    default = default_run(max(args.repeats, 5))
     per_org = {n: alliance_org_step(n, args.steps, args.repeats) for n in (2000, 8000, 10000)}
     baseline_after = boltzmann_agent_step(args.repeats)
     baseline = min(baseline, baseline_after)  # bracket the model runs: less noise
+    defaults = Params()
+    default_org_steps = defaults.n_organisations * defaults.steps
     report = {
         "boltzmann_agent_step_us": baseline * 1e6,
+        "default_run_s": default,
+        "default_run_in_boltzmann_agent_steps": default / baseline,
+        "default_org_step_us": default / default_org_steps * 1e6,
+        "ratio_default_org_step": default / default_org_steps / baseline,
         "org_step_us": {str(n): t * 1e6 for n, t in per_org.items()},
         "ratio_n2000": per_org[2000] / baseline,
         "ratio_n10000": per_org[10000] / baseline,
@@ -100,6 +125,12 @@ def main() -> None:
         "steps": args.steps,
     }
     print(f"Boltzmann agent-step: {report['boltzmann_agent_step_us']:.2f} us")
+    print(
+        f"default run (N = {defaults.n_organisations}, {defaults.steps} months): "
+        f"{default:.3f} s = {default / baseline:,.0f} Boltzmann agent-steps; "
+        f"{report['default_org_step_us']:.2f} us per organisation-step "
+        f"= {report['ratio_default_org_step']:.2f} Boltzmann agent-steps"
+    )
     for n, t in per_org.items():
         print(
             f"N = {n:>6}: {t * 1e6:.2f} us per organisation-step "

@@ -34,11 +34,22 @@ class Groups:
         """Per-group sum of a per-row quantity (rows x columns gives groups x columns)."""
         if per_row.ndim == 1:
             return np.bincount(self.group, weights=per_row, minlength=self.ids.shape[0])
+        filled, starts = self._segments()
+        if filled is None and starts.shape[0]:
+            return np.add.reduceat(per_row, starts, axis=0).astype(float, copy=False)
         out = np.zeros((self.ids.shape[0], *per_row.shape[1:]))
-        filled = self.size > 0
-        if filled.any():
-            out[filled] = np.add.reduceat(per_row, self.start[filled], axis=0)
+        if filled is not None and starts.shape[0]:
+            out[filled] = np.add.reduceat(per_row, starts, axis=0)
         return out
+
+    def _segments(self) -> tuple[np.ndarray | None, np.ndarray]:
+        """(mask of non-empty groups, or None if none is empty; their starts), computed once."""
+        segments = self.__dict__.get("_segments_cache")
+        if segments is None:
+            filled = self.size > 0
+            segments = (None, self.start) if filled.all() else (filled, self.start[filled])
+            self.__dict__["_segments_cache"] = segments
+        return segments
 
     def centre(self, points: np.ndarray, weight: np.ndarray) -> np.ndarray:
         """Per group: the ``weight``-weighted mean of per-row ``points`` (rows x dims)."""
@@ -48,6 +59,8 @@ class Groups:
     def mean(self, per_row: np.ndarray) -> np.ndarray:
         """Per-group mean of a per-row quantity (NaN for empty groups)."""
         total = self.sum(per_row)
+        if total.ndim == 1 and self._segments()[0] is None:
+            return total / self.size  # no empty group
         return np.divide(total, self.size, out=np.full_like(total, np.nan), where=self.size > 0)
 
     def max(self, per_row: np.ndarray) -> np.ndarray:
@@ -55,11 +68,13 @@ class Groups:
 
         ``per_row`` may be 2-d (rows x columns): then the maximum is per group and column.
         """
+        # Rows are sorted by group, so each group is one contiguous segment.
+        filled, starts = self._segments()
+        if filled is None and starts.shape[0]:
+            return np.maximum.reduceat(per_row, starts, axis=0).astype(float, copy=False)
         out = np.zeros((self.ids.shape[0], *per_row.shape[1:]))
-        filled = self.size > 0
-        if filled.any():
-            # Rows are sorted by group, so each group is one contiguous segment.
-            out[filled] = np.maximum.reduceat(per_row, self.start[filled], axis=0)
+        if filled is not None and starts.shape[0]:
+            out[filled] = np.maximum.reduceat(per_row, starts, axis=0)
         return out
 
     def argmax(self, per_row: np.ndarray) -> np.ndarray:
@@ -67,12 +82,16 @@ class Groups:
 
         Ties go to the first such row; -1 for empty groups.
         """
+        filled, starts = self._segments()
+        if filled is None and starts.shape[0]:
+            top = np.maximum.reduceat(per_row, starts)
+            at_top = (per_row >= top[self.group]).nonzero()[0]
+            return at_top[np.searchsorted(self.group[at_top], np.arange(starts.shape[0]))]
         out = np.full(self.ids.shape[0], -1, dtype=np.int64)
-        filled = self.size > 0
-        if not filled.any():
+        if filled is None or not starts.shape[0]:
             return out
         top = np.full(self.ids.shape[0], -np.inf)
-        top[filled] = np.maximum.reduceat(per_row, self.start[filled])
+        top[filled] = np.maximum.reduceat(per_row, starts)
         at_top = np.flatnonzero(per_row >= top[self.group])
         first = np.searchsorted(self.group[at_top], np.flatnonzero(filled))
         out[filled] = at_top[first]
@@ -97,5 +116,6 @@ def groups_of(world: World, ids: np.ndarray) -> Groups:
     order = np.argsort(group, kind="stable")
     rows, group = rows[order], group[order]
     size = np.bincount(group, minlength=ids.shape[0])
-    start = np.concatenate([[0], np.cumsum(size)[:-1]]).astype(np.int64)
+    start = np.zeros(ids.shape[0], dtype=np.int64)
+    np.cumsum(size[:-1], out=start[1:])
     return Groups(ids, rows, members.org[rows], group, start, size)

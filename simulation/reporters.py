@@ -81,11 +81,57 @@ class CollectedSeries(Series):
     def __init__(self, model: AllianceModel) -> None:
         super().__init__()
         self.model = model
+        #: The collector and its reporters once collected by Mesa: while they stay ours,
+        #: ``add`` appends the row's values itself (what the reporters would return).
+        self._ours: tuple[Any, tuple[Any, ...]] | None = None
 
     def add(self, row: tuple) -> None:
         """Append one step's row and let the model's ``datacollector`` collect it."""
         super().add(row)
-        self.model.datacollector.collect(self.model)
+        model = self.model
+        collector = model.datacollector
+        reporters = tuple(collector.model_reporters.values())
+        ours = self._ours
+        if (
+            ours is None
+            or ours[0] is not collector
+            or len(reporters) != len(ours[1])
+            or any(a is not b for a, b in zip(reporters, ours[1], strict=True))
+            or collector.agent_reporters
+            or collector.agenttype_reporters
+        ):
+            collector.collect(model)
+            if _are_ours(collector.model_reporters):
+                self._ours = (collector, reporters)
+            return
+        if hasattr(collector, "_collection_steps"):
+            collector._collection_steps.append(model.time)
+        columns = collector.model_vars
+        for name, index in _COLUMN_INDEX:
+            columns[name].append(row[index])
+        columns["seed"].append(model.params.seed)
+
+
+#: (reporter name, index in a ``timeseries`` row) for every column but ``step``.
+_COLUMN_INDEX: tuple[tuple[str, int], ...] = tuple(
+    (name, i) for i, name in enumerate(TIMESERIES_COLUMNS) if name != "step"
+)
+
+
+def _are_ours(reporters: dict[str, Any]) -> bool:
+    """Whether ``reporters`` are exactly those of ``model_reporters`` (same names and order)."""
+    if list(reporters) != [*(name for name, _ in _COLUMN_INDEX), "seed"]:
+        return False
+    for name, index in _COLUMN_INDEX:
+        reporter = reporters[name]
+        if not (
+            isinstance(reporter, partial)
+            and reporter.func is series_value
+            and reporter.args == ()
+            and reporter.keywords == {"index": index}
+        ):
+            return False
+    return reporters["seed"] is seed
 
 
 def seed_from_rng(rng: SeedLike | None, seed: Any = None) -> Any:

@@ -120,11 +120,11 @@ class AllianceStore:
 
     def in_phase(self, phase: int) -> np.ndarray:
         """Ids of the alliances in ``phase``."""
-        return np.flatnonzero(self.phase[: self.count] == phase)
+        return (self.phase[: self.count] == phase).nonzero()[0]
 
     def alive(self) -> np.ndarray:
         """Ids of the alliances not dissolved."""
-        return np.flatnonzero(self.phase[: self.count] != DISSOLVED)
+        return (self.phase[: self.count] != DISSOLVED).nonzero()[0]
 
 
 @dataclass

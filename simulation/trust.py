@@ -2,8 +2,9 @@
 
 Trust is directed and kept only for pairs that know each other (prior ties) or have shared
 an alliance; every other pair sits at the baseline. Pairs live in flat numpy arrays, looked
-up through a sorted key index, so updates are whole-array operations (C2: trust is built by
-investing in relationships; it falls faster than it rises).
+up through a key index (dense for small populations, sorted keys otherwise), so updates are
+whole-array operations (C2: trust is built by investing in relationships; it falls faster
+than it rises).
 
 Commitment lives on membership rows: one row per (alliance, organisation) spell.
 """
@@ -24,6 +25,7 @@ class _Columns:
 
     def __init__(self, capacity: int = 256) -> None:
         self._n = 0
+        self._capacity = capacity
         self._buffers: dict[str, np.ndarray] = {
             name: np.zeros(capacity, dtype=dt) for name, dt in self._dtypes.items()
         }
@@ -44,13 +46,14 @@ class _Columns:
     def _append(self, k: int, **columns: Any) -> slice:
         """Make room for ``k`` rows, fill them; return their slice."""
         needed = self._n + k
-        capacity = next(iter(self._buffers.values())).shape[0]
+        capacity = self._capacity
         if needed > capacity:
             capacity = max(needed, 2 * capacity)
             for name, old in self._buffers.items():
                 grown = np.zeros(capacity, dtype=old.dtype)
                 grown[: self._n] = old[: self._n]
                 self._buffers[name] = grown
+            self._capacity = capacity
         rows = slice(self._n, needed)
         for name, values in columns.items():
             self._buffers[name][rows] = values
@@ -59,23 +62,34 @@ class _Columns:
         return rows
 
 
+#: Largest ``N * N`` for which pairs are found through a dense index of ``N * N`` slots
+#: (8 MB at the limit, N = 1,024); larger populations use sorted keys and binary search.
+DENSE_PAIRS = 1 << 20
+
+
 class TrustStore(_Columns):
     """Directed trust for known pairs; unknown pairs read as the baseline.
 
-    Pairs live in slots (``src``, ``dst``, ``value``); a sorted index of pair keys finds
-    the slot of any pair by binary search.
+    Pairs live in slots (``src``, ``dst``, ``value``), numbered in the order they became
+    known. The slot of a pair is found through a dense ``N * N`` index when ``N * N`` is at
+    most ``DENSE_PAIRS``, else through a sorted index of pair keys by binary search; both
+    give the same slots. Organisations are ``0 .. n - 1``.
 
     Args:
         n: number of organisations.
         baseline: trust between strangers and the level idle trust decays to.
+        dense: force the dense (True) or the sorted (False) index; default by size.
     """
 
     _dtypes = {"src": np.int64, "dst": np.int64, "value": float}
 
-    def __init__(self, n: int, baseline: float) -> None:
+    def __init__(self, n: int, baseline: float, dense: bool | None = None) -> None:
         super().__init__()
         self.n = n
         self.baseline = baseline
+        if dense is None:
+            dense = n * n <= DENSE_PAIRS
+        self._index = np.full(n * n, -1, dtype=np.int64) if dense else None
         self._sorted_keys = np.empty(0, dtype=np.int64)
         self._sorted_slots = np.empty(0, dtype=np.int64)
 
@@ -85,6 +99,8 @@ class TrustStore(_Columns):
     def slots(self, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
         """Slot of each pair, or -1 where the pair is unknown."""
         keys = self._keys(src, dst)
+        if self._index is not None:
+            return self._index[keys]
         if self._sorted_keys.shape[0] == 0:
             return np.full(keys.shape, -1, dtype=np.int64)
         pos = np.searchsorted(self._sorted_keys, keys)
@@ -100,15 +116,21 @@ class TrustStore(_Columns):
         missing = slots < 0
         if missing.any():
             keys = self._keys(src[missing], dst[missing])
-            new_keys, first = np.unique(keys, return_index=True)
+            init: np.ndarray | float
             if initial is None:
-                init = np.full(new_keys.shape[0], self.baseline)
+                new_keys = np.unique(keys)
+                init = self.baseline
             else:
+                new_keys, first = np.unique(keys, return_index=True)
                 init = np.broadcast_to(np.asarray(initial, dtype=float), src.shape)[missing][first]
             rows = self._append(
                 new_keys.shape[0], src=new_keys // self.n, dst=new_keys % self.n, value=init
             )
             new_slots = np.arange(rows.start, rows.stop, dtype=np.int64)
+            if self._index is not None:
+                self._index[new_keys] = new_slots
+                slots[missing] = self._index[keys]
+                return slots
             # Merge into the sorted index: an O(pairs) insert instead of a full re-sort.
             at = np.searchsorted(self._sorted_keys, new_keys)
             self._sorted_keys = np.insert(self._sorted_keys, at, new_keys)
@@ -121,7 +143,8 @@ class TrustStore(_Columns):
         slots = self.slots(src, dst)
         if len(self) == 0:
             return np.full(slots.shape, self.baseline)
-        return np.where(slots >= 0, self.value[np.maximum(slots, 0)], self.baseline)
+        # Slot -1 reads the last pair, replaced by the baseline.
+        return np.where(slots >= 0, self.value[slots], self.baseline)
 
     def move_toward(self, slots: np.ndarray, target: np.ndarray, gain: float, loss: float) -> None:
         """Move trust at ``slots`` toward ``target``: up at rate ``gain``, down at ``loss``."""
@@ -138,17 +161,36 @@ class TrustStore(_Columns):
     def decay(self, rate: float, idle: np.ndarray) -> None:
         """Let idle pairs (a boolean mask over slots) drift back toward the baseline."""
         value = self.value
-        value[idle] += rate * (self.baseline - value[idle])
+        current = value[idle]
+        current += rate * (self.baseline - current)
+        value[idle] = current
+
+    def known_block(self, orgs: np.ndarray) -> np.ndarray | None:
+        """With the dense index: a fresh (orgs x n) mask of the partners each of ``orgs`` knows.
+
+        ``np.nonzero`` of it gives what ``known_many`` gives. None without the dense index.
+        """
+        if self._index is None:
+            return None
+        return self._index.reshape(self.n, self.n)[np.asarray(orgs, dtype=np.int64)] >= 0
 
     def known_many(self, orgs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """All known partners of several organisations: (position in ``orgs``, partner)."""
         orgs = np.asarray(orgs, dtype=np.int64)
+        block = self.known_block(orgs)
+        if block is not None:
+            owner, partner = np.nonzero(block)
+            return owner, partner
         lo = np.searchsorted(self._sorted_keys, orgs * self.n)
         hi = np.searchsorted(self._sorted_keys, (orgs + 1) * self.n)
         counts = hi - lo
         owner = np.repeat(np.arange(orgs.shape[0]), counts)
         offset = np.arange(owner.shape[0]) - np.repeat(np.cumsum(counts) - counts, counts)
         return owner, self._sorted_keys[np.repeat(lo, counts) + offset] % self.n
+
+
+#: Membership keys are ``alliance * _KEY_WIDTH + org`` (organisations below 2**32).
+_KEY_WIDTH = 1 << 32
 
 
 class Memberships(_Columns):
@@ -173,6 +215,9 @@ class Memberships(_Columns):
         self.exit_reason: list[str | None] = []
         self._current: dict[tuple[int, int], int] = {}  # (alliance, org) -> row
         self._by_alliance: dict[int, set[int]] = {}
+        # Derived from ``active``, kept until a membership starts or ends:
+        self._active_rows: np.ndarray | None = None
+        self._member_keys: np.ndarray | None = None
 
     def add(
         self,
@@ -196,10 +241,34 @@ class Memberships(_Columns):
             returns=np.nan,
         )
         self.exit_reason.extend([None] * orgs.shape[0])
+        self._changed()
         current = self._by_alliance.setdefault(alliance, set())
         for row, org in zip(range(rows.start, rows.stop), orgs.tolist(), strict=True):
             self._current[(alliance, org)] = row
             current.add(row)
+
+    def add_many(
+        self, alliances: list[int], orgs: list[int], commitment: list[float], step: int
+    ) -> None:
+        """Add one member (not a founder) to each of ``alliances``, in order: as ``add`` would."""
+        k = len(orgs)
+        rows = self._append(
+            k,
+            alliance=alliances,
+            org=orgs,
+            commitment=commitment,
+            joined=step,
+            left=-1,
+            active=True,
+            founder=False,
+            returns=np.nan,
+        )
+        self.exit_reason.extend([None] * k)
+        self._changed()
+        by_alliance = self._by_alliance
+        for row, alliance, org in zip(range(rows.start, rows.stop), alliances, orgs, strict=True):
+            self._current[(alliance, org)] = row
+            by_alliance.setdefault(alliance, set()).add(row)
 
     def is_member(self, alliance: int, org: int) -> bool:
         """Whether ``org`` is a current member of ``alliance``."""
@@ -207,12 +276,14 @@ class Memberships(_Columns):
 
     def contains(self, alliances: np.ndarray, orgs: np.ndarray) -> np.ndarray:
         """Element-wise: whether each ``orgs[i]`` is a current member of ``alliances[i]``."""
-        rows = self.active_rows()
-        if rows.shape[0] == 0 or len(orgs) == 0:
+        keys = self._member_keys
+        if keys is None:
+            rows = self.active_rows()
+            keys = np.sort(self.alliance[rows] * _KEY_WIDTH + self.org[rows])
+            self._member_keys = keys
+        if keys.shape[0] == 0 or len(orgs) == 0:
             return np.zeros(len(orgs), dtype=bool)
-        width = int(max(self.org[rows].max(), np.max(orgs))) + 1
-        keys = np.sort(self.alliance[rows] * width + self.org[rows])
-        wanted = np.asarray(alliances, dtype=np.int64) * width + np.asarray(orgs, np.int64)
+        wanted = np.asarray(alliances, dtype=np.int64) * _KEY_WIDTH + np.asarray(orgs, np.int64)
         at = np.minimum(np.searchsorted(keys, wanted), keys.shape[0] - 1)
         return keys[at] == wanted
 
@@ -226,6 +297,7 @@ class Memberships(_Columns):
         rows = rows[self.active[rows]]
         self.active[rows] = False
         self.left[rows] = step
+        self._changed()
         alliance, org = self.alliance, self.org
         for r in rows.tolist():
             self.exit_reason[r] = reason
@@ -234,5 +306,15 @@ class Memberships(_Columns):
             self._by_alliance[a].discard(r)
 
     def active_rows(self) -> np.ndarray:
-        """Indices of the current memberships."""
-        return np.flatnonzero(self.active)
+        """Indices of the current memberships (read-only; kept until memberships change)."""
+        rows = self._active_rows
+        if rows is None:
+            rows = self.active.nonzero()[0]
+            rows.flags.writeable = False
+            self._active_rows = rows
+        return rows
+
+    def _changed(self) -> None:
+        """Forget what was derived from ``active``: a membership started or ended."""
+        self._active_rows = None
+        self._member_keys = None

@@ -44,3 +44,20 @@ def test_memberships_track_current_members():
     assert members.left[1] == 5 and members.exit_reason[1] == "low_commitment"
     members.end(np.array([1]), step=9, reason="again")  # ending twice changes nothing
     assert members.left[1] == 5
+
+
+def test_dense_and_sorted_indexes_find_the_same_slots():
+    rng = np.random.default_rng(3)
+    dense, sorted_ = TrustStore(30, 0.3, dense=True), TrustStore(30, 0.3, dense=False)
+    for _ in range(20):
+        src, dst = rng.integers(30, size=(2, 40))
+        init = rng.random(40)
+        a, b = dense.ensure(src, dst, init), sorted_.ensure(src, dst, init)
+        assert a.tolist() == b.tolist()
+        src, dst = rng.integers(30, size=(2, 60))
+        assert dense.slots(src, dst).tolist() == sorted_.slots(src, dst).tolist()
+        assert dense.get(src, dst).tolist() == sorted_.get(src, dst).tolist()
+        orgs = rng.integers(30, size=5)
+        for x, y in zip(dense.known_many(orgs), sorted_.known_many(orgs), strict=True):
+            assert x.tolist() == y.tolist()
+    assert dense.value.tolist() == sorted_.value.tolist()

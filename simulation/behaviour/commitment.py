@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulation.behaviour import attention
-from simulation.population import distance, unit
+from simulation.population import distance, nan_to_zero, unit
 
 if TYPE_CHECKING:
     from simulation.params import Params
@@ -50,7 +50,7 @@ def outside_option(world: World, rows: np.ndarray) -> np.ndarray:
         return option
     org = members.org[active]
     deficit = 1.0 - attention.strength(p, world.engagement[active])
-    gain = np.nan_to_num(members.returns[active], nan=0.0) * deficit
+    gain = nan_to_zero(members.returns[active]) * deficit
     n = world.population.n
     best = np.full(n, -np.inf)
     np.maximum.at(best, org, gain)

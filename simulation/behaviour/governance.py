@@ -49,13 +49,11 @@ def qualities(
     params: Params, trust: np.ndarray, consensus: np.ndarray, lead_trust: np.ndarray
 ) -> np.ndarray:
     """How good decisions would be under each form, shape (alliances, 3), in [0, 1]."""
-    return np.column_stack(
-        [
-            np.sqrt(trust * consensus),
-            lead_trust * (1.0 - params.lead_dominance),
-            np.full(trust.shape[0], params.nao_quality),
-        ]
-    )
+    out = np.empty((trust.shape[0], 3))
+    out[:, 0] = np.sqrt(trust * consensus)
+    out[:, 1] = lead_trust * (1.0 - params.lead_dominance)
+    out[:, 2] = params.nao_quality
+    return out
 
 
 def reaches(params: Params, size: np.ndarray) -> np.ndarray:

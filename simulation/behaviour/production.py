@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulation.behaviour import attention, governance
-from simulation.population import distance, unit
+from simulation.population import distance, row_mean, unit
 
 if TYPE_CHECKING:
     from simulation.groups import Groups
@@ -33,26 +33,44 @@ def relevance(world: World, mission: np.ndarray) -> np.ndarray:
 
 
 def brought(world: World, groups: Groups) -> np.ndarray:
-    """Per row and capability: what each member brings, given the attention it gives."""
-    strength = attention.strength(world.params, world.engagement[groups.rows])
-    return world.population.capabilities[groups.org] * strength[:, None]
+    """Per row and capability: what each member brings, given the attention it gives.
+
+    Read-only, and kept on ``groups`` while the world's engagement is the same array (a
+    phase asks for it more than once; ``World.refresh`` makes a new one).
+    """
+    return _brought(world, groups)[0]
+
+
+def _brought(world: World, groups: Groups) -> tuple[np.ndarray, np.ndarray]:
+    """``brought`` and its per-group maximum, computed once per groups and engagement."""
+    memo = groups.__dict__.get("_brought")
+    engagement, capabilities = world.engagement, world.population.capabilities
+    if memo is not None and memo[0] is engagement and memo[1] is capabilities:
+        return memo[2], memo[3]
+    strength = attention.strength(world.params, engagement[groups.rows])
+    caps = capabilities[groups.org] * strength[:, None]
+    caps.flags.writeable = False
+    combined = groups.max(caps)
+    combined.flags.writeable = False
+    groups.__dict__["_brought"] = (engagement, capabilities, caps, combined)
+    return caps, combined
 
 
 def capability_output(world: World, groups: Groups, form: np.ndarray) -> np.ndarray:
     """Per group: the members' capabilities combined as the task needs them, in [0, 1]."""
     p = world.params
-    caps = brought(world, groups)
-    added = groups.mean(caps.mean(axis=1))
-    combined = np.maximum(groups.max(caps), governance.competence(p, form)[:, None])
-    return (1.0 - p.complementarity) * added + p.complementarity * combined.mean(axis=1)
+    caps, best = _brought(world, groups)
+    added = groups.mean(row_mean(caps))
+    combined = np.maximum(best, governance.competence(p, form)[:, None])
+    return (1.0 - p.complementarity) * added + p.complementarity * row_mean(combined)
 
 
 def competence_gain(world: World, groups: Groups) -> np.ndarray:
     """Per group: what network-level competences would add to the combined capabilities."""
     p = world.params
-    combined = groups.max(brought(world, groups))
+    combined = _brought(world, groups)[1]
     lifted = np.maximum(combined, p.nao_competence)
-    return p.complementarity * (lifted - combined).mean(axis=1)
+    return p.complementarity * row_mean(lifted - combined)
 
 
 def complementarity_of(world: World, groups: Groups) -> np.ndarray:
@@ -61,8 +79,8 @@ def complementarity_of(world: World, groups: Groups) -> np.ndarray:
     A covariate for analysts (``founding_complementarity``), in [0, 1].
     """
     caps = world.population.capabilities[groups.org]
-    best = groups.max(caps).mean(axis=1)
-    return unit(best - groups.mean(caps.mean(axis=1)))
+    best = row_mean(groups.max(caps))
+    return unit(best - groups.mean(row_mean(caps)))
 
 
 def results(
@@ -94,7 +112,7 @@ def returns(world: World, groups: Groups, produced: np.ndarray) -> np.ndarray:
     """Per row: what each member gets back this month (C10)."""
     if world.params.arrangement == "equal":
         return produced[groups.group]
-    contribution = brought(world, groups).mean(axis=1)
+    contribution = row_mean(brought(world, groups))
     mean = groups.mean(contribution)
     return produced[groups.group] * contribution / np.maximum(mean[groups.group], 1e-9)
 

@@ -94,9 +94,11 @@ def co_member_pairs(
     left = np.repeat(np.arange(groups.rows.shape[0]), count)
     offset = np.arange(left.shape[0]) - np.repeat(np.cumsum(count) - count, count)
     s = size_of_row[left]
-    drawn = 1 + np.floor(rng.random(left.shape[0]) * np.maximum(s - 1, 1)).astype(np.int64)
-    step = np.where(s - 1 <= interactions, offset + 1, drawn)
-    start = groups.start[groups.group[left]]
+    others = s - 1
+    # Truncation is the floor here: the draws are never negative.
+    drawn = 1 + (rng.random(left.shape[0]) * np.maximum(others, 1)).astype(np.int64)
+    step = np.where(others <= interactions, offset + 1, drawn)
+    start = groups.start[groups.group][left]
     right = start + (left - start + step) % s
     return left, right
 
@@ -177,7 +179,7 @@ def newcomers(
     p = world.params
     ids = groups.ids
     free = world.free()
-    pool = np.flatnonzero(free)
+    pool = free.nonzero()[0]
     if pool.shape[0] == 0 or ids.shape[0] == 0:
         return []
     values = world.population.values
@@ -185,7 +187,7 @@ def newcomers(
     chosen_group: list[np.ndarray] = []
     chosen_org: list[np.ndarray] = []
 
-    looking = np.flatnonzero(is_open & (rng.random(ids.shape[0]) < p.recruitment_rate))
+    looking = (is_open & (rng.random(ids.shape[0]) < p.recruitment_rate)).nonzero()[0]
     if looking.shape[0]:
         sample = pool[rng.integers(pool.shape[0], size=(looking.shape[0], p.applicants))]
         fits = commit.fit(p, values[sample], mission[looking][:, None, :])
@@ -197,20 +199,28 @@ def newcomers(
         chosen_group.append(looking[ok])
         chosen_org.append(sample[pick, best][ok])
 
-    closed_rows = np.flatnonzero(~is_open[groups.group])
+    closed_rows = (~is_open[groups.group]).nonzero()[0]
     if closed_rows.shape[0] and p.referral_rate > 0:
         proposing = closed_rows[rng.random(closed_rows.shape[0]) < p.referral_rate]
         if proposing.shape[0]:
-            owner, known = world.trust.known_many(groups.org[proposing])
-            trusted = world.trust.get(groups.org[proposing][owner], known) >= p.referral_trust
+            proposers = groups.org[proposing]
+            block = world.trust.known_block(proposers)
+            if block is not None:
+                block[:, ~free] = False
+                owner, known = np.nonzero(block)
+                keep = np.ones(owner.shape[0], dtype=bool)
+            else:
+                owner, known = world.trust.known_many(proposers)
+                keep = free[known]
+            trusted = world.trust.get(proposers[owner], known) >= p.referral_trust
             # Co-members are trusted acquaintances too, but proposing them admits nobody.
             outside = ~world.members.contains(ids[groups.group[proposing[owner]]], known)
-            keep = trusted & free[known] & outside
+            keep &= trusted & outside
             owner, known = owner[keep], known[keep]
-            # Each proposing member proposes one trusted acquaintance, drawn at random.
+            # Each proposing member proposes one trusted acquaintance, drawn at random: the
+            # first of its own in a random order.
             order = rng.permutation(owner.shape[0])
-            owner, known = owner[order], known[order]
-            _, first = np.unique(owner, return_index=True)
+            first = _first_of_each(owner, order)
             group = groups.group[proposing[owner[first]]]
             org = known[first]
             fits = commit.fit(p, values[org], mission[group])
@@ -222,12 +232,32 @@ def newcomers(
         return []
     group = np.concatenate(chosen_group)
     org = np.concatenate(chosen_org)
-    _, first = np.unique(org, return_index=True)
-    first.sort()
-    return [
-        (int(ids[g]), np.array([o]), p.newcomer_commitment)
-        for g, o in zip(group[first].tolist(), org[first].tolist(), strict=True)
-    ]
+    # Each organisation joins the first alliance that admits it.
+    alliance_of = ids.tolist()
+    seen: set[int] = set()
+    joins = []
+    for g, o in zip(group.tolist(), org.tolist(), strict=True):
+        if o not in seen:
+            seen.add(o)
+            joins.append((alliance_of[g], np.array([o]), p.newcomer_commitment))
+    return joins
+
+
+def _first_of_each(owner: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Per value of sorted ``owner``: the index of its first row in the order ``order``.
+
+    ``order`` is a permutation of the rows; the values come out ascending. What
+    ``order[np.unique(owner[order], return_index=True)[1]]`` gives, in linear time.
+    """
+    m = owner.shape[0]
+    if m == 0:
+        return np.empty(0, dtype=np.int64)
+    position = np.empty(m, dtype=np.int64)
+    position[order] = np.arange(m)
+    new = np.empty(m, dtype=bool)
+    new[0] = True
+    np.not_equal(owner[1:], owner[:-1], out=new[1:])
+    return order[np.minimum.reduceat(position, np.flatnonzero(new))]
 
 
 @dataclass

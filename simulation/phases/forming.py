@@ -30,7 +30,7 @@ from simulation.phases.common import (
     similarity,
     standing,
 )
-from simulation.population import unit
+from simulation.population import nan_to_zero, row_mean, unit
 from simulation.state import DISSOLVED, FOUNDING, World
 
 
@@ -63,10 +63,10 @@ def partner_scores(
     alike = similarity(world, inviters, candidates)
     if missions is not None:
         around = ~np.isnan(missions[:, 0])
-        fits = commit.fit(p, world.population.values[candidates], np.nan_to_num(missions))
+        fits = commit.fit(p, world.population.values[candidates], nan_to_zero(missions))
         alike = np.where(around, fits, alike)
     trusted = world.trust.get(inviters, candidates)
-    adds = np.maximum(caps[candidates] - caps[inviters], 0.0).mean(axis=1)
+    adds = row_mean(np.maximum(caps[candidates] - caps[inviters], 0.0))
     return p.seek_similarity * alike + p.seek_trust * trusted + p.seek_complementarity * adds
 
 
@@ -108,13 +108,23 @@ def invite(
     """
     p = world.params
     n = world.population.n
-    owner, candidate = world.trust.known_many(inviters)
+    k = inviters.shape[0]
     strangers = p.strangers_considered + round(p.care_exploration * p.forming_care)
-    owner = np.concatenate([owner, np.repeat(np.arange(inviters.shape[0]), strangers)])
-    candidate = np.concatenate([candidate, rng.integers(n, size=inviters.shape[0] * strangers)])
-    pair = np.unique(owner * n + candidate)
-    owner, candidate = pair // n, pair % n
-    keep = (candidate != inviters[owner]) & free[candidate]
+    block = world.trust.known_block(inviters)
+    if block is not None:
+        # The same pairs, in the same order, from a mask of (inviter position, candidate).
+        block[np.repeat(np.arange(k), strangers), rng.integers(n, size=k * strangers)] = True
+        block[np.arange(k), inviters] = False
+        block[:, ~free] = False
+        owner, candidate = np.nonzero(block)
+        keep = np.ones(owner.shape[0], dtype=bool)
+    else:
+        owner, candidate = world.trust.known_many(inviters)
+        owner = np.concatenate([owner, np.repeat(np.arange(k), strangers)])
+        candidate = np.concatenate([candidate, rng.integers(n, size=k * strangers)])
+        pair = np.unique(owner * n + candidate)
+        owner, candidate = pair // n, pair % n
+        keep = (candidate != inviters[owner]) & free[candidate]
     if alliances is not None:
         keep &= ~world.members.contains(alliances[owner], candidate)
     owner, candidate = owner[keep], candidate[keep]
