@@ -3,7 +3,9 @@
 Reports:
 - whole commands (``alliances sweep``, process start and imports included): 12
   default-size runs with 2 workers against 1 (goal >= 1.7x), and the default experiment
-  (experiments/default.toml) on a Dask LocalCluster against the local pool (goal >= 0.9x);
+  (experiments/default.toml) on a Dask LocalCluster against the local pool (goal >= 0.9x),
+  each pair measured alternately, best of ``--repeats``; before them the start-up costs
+  (``import simulation``, ``alliances --help``, importing the model);
 - storage of a sweep of 20,000 tiny runs (``--storage-runs``): files left (goal: a few
   hundred at most), seconds to load it with ``simulation.load`` and with
   ``pandas.read_parquet`` (goal < 3 s), and its disk use against the same tables written
@@ -33,7 +35,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import logging
 import os
 import shutil
 import subprocess
@@ -76,13 +77,11 @@ def timed_sweep(the_design, workers: int, executor: str = "local", scheduler=Non
 @contextlib.contextmanager
 def running_cluster(workers: int):
     """A LocalCluster kept up while the block runs; yields its scheduler address."""
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
-    with (
-        LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                     dashboard_address=None, silence_logs=logging.ERROR) as cluster,
-        Client(cluster) as client,
-    ):  # fmt: skip
+    from simulation.sweep.executors import local_cluster
+
+    with local_cluster(workers) as cluster, Client(cluster) as client:
         client.run(lambda: __import__("simulation.sweep.worker"))  # warm the workers
         yield cluster.scheduler_address
 
@@ -242,9 +241,25 @@ def main() -> int:
     return 0
 
 
+def startup_seconds(*command: str) -> float:
+    """Seconds of a whole command that does little (the fixed cost of starting it)."""
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
 def commands(rep: int, quick: bool) -> dict[str, float]:
     """Whole ``alliances sweep`` commands: 2 workers against 1, Dask against the pool."""
     report: dict[str, float] = {}
+    python = sys.executable
+    light = min(startup_seconds(python, "-c", "import simulation") for _ in range(3))
+    helped = min(startup_seconds(ALLIANCES, "--help") for _ in range(3))
+    model = min(startup_seconds(python, "-c", "import simulation.sweep.runner") for _ in range(3))
+    report |= {"import_simulation_s": light, "alliances_help_s": helped,
+               "import_sweep_runner_s": model}  # fmt: skip
+    print(f"start-up: python -c 'import simulation' {light:.2f} s, alliances --help "
+          f"{helped:.2f} s, import simulation.sweep.runner (the model) {model:.2f} s")  # fmt: skip
+    print(f"  (load average {os.getloadavg()[0]:.1f})")
     with tempfile.TemporaryDirectory() as folder:
         twelve = twelve_runs(Path(folder))
         one, two = pair(lambda: command_seconds(twelve, "--workers", "1"),
@@ -256,14 +271,16 @@ def commands(rep: int, quick: bool) -> dict[str, float]:
     experiment = ROOT / "experiments" / "default.toml"
     if quick:
         return report
+    print(f"  (load average {os.getloadavg()[0]:.1f})")
     pool, dask = pair(lambda: command_seconds(experiment, "--workers", "2"),
                       lambda: command_seconds(experiment, "--workers", "2", "--executor", "dask"),
-                      1)  # fmt: skip
+                      rep)  # fmt: skip
     report |= {"command_default_pool_s": pool, "command_default_dask_s": dask,
                "command_default_dask_vs_pool": pool / dask}  # fmt: skip
     print(f"alliances sweep experiments/default.toml (72 runs, 2 workers), whole command: "
           f"pool {pool:.1f} s, Dask LocalCluster {dask:.1f} s -> {pool / dask:.2f}x "
           "(goal >= 0.9x)")  # fmt: skip
+    print(f"  (load average {os.getloadavg()[0]:.1f})")
     return report
 
 

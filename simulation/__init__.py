@@ -8,16 +8,38 @@ evolve and transform them under environmental pressure, after Boonstra's four ph
     >>> results = run("default", seed=1)          # doctest: +SKIP
     >>> results.save("out")                       # doctest: +SKIP
     >>> load("out").alliances.head()              # doctest: +SKIP
+
+``import simulation`` is light: the model (Mesa, pandas, SciPy, ...) is imported the first
+time one of the names below is used, so the ``alliances`` command starts quickly.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from simulation.errors import AllianceError, ConfigError, OutputError, ParameterError
-from simulation.model import AllianceModel
-from simulation.params import Params
-from simulation.results import Results, load
-from simulation.runner import run, simulate
-from simulation.scenarios import SCENARIOS, scenario_params
+
+if TYPE_CHECKING:
+    from simulation.model import AllianceModel
+    from simulation.params import Params
+    from simulation.results import Results, load
+    from simulation.runner import run, simulate
+    from simulation.scenarios import SCENARIOS, scenario_params
 
 __version__ = "0.1.0"
+
+#: Public names imported when first used, and the module each comes from.
+_LAZY = {
+    "AllianceModel": "simulation.model",
+    "Params": "simulation.params",
+    "Results": "simulation.results",
+    "load": "simulation.results",
+    "run": "simulation.runner",
+    "simulate": "simulation.runner",
+    "SCENARIOS": "simulation.scenarios",
+    "scenario_params": "simulation.scenarios",
+}
 
 __all__ = [
     "SCENARIOS",
@@ -33,3 +55,17 @@ __all__ = [
     "scenario_params",
     "simulate",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name the first time it is used (PEP 562)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'simulation' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

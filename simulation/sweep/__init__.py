@@ -6,12 +6,30 @@
     >>> summary.ok                                                 # doctest: +SKIP
     True
 
-The command line face is ``alliances sweep FILE.toml --out DIR``. Dask and SALib are
-imported only when a sweep needs them.
+The command line face is ``alliances sweep FILE.toml --out DIR``. The names below are
+imported when first used (so ``alliances --help`` stays quick); Dask and SALib only when a
+sweep needs them.
 """
 
-from simulation.sweep.design import Design, PlannedRun, load_design, parse_design, run_seed
-from simulation.sweep.runner import SweepInterrupted, SweepSummary, run_experiment
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from simulation.sweep.design import Design, PlannedRun, load_design, parse_design, run_seed
+    from simulation.sweep.runner import SweepInterrupted, SweepSummary, run_experiment
+
+_LAZY = {
+    "Design": "simulation.sweep.design",
+    "PlannedRun": "simulation.sweep.design",
+    "load_design": "simulation.sweep.design",
+    "parse_design": "simulation.sweep.design",
+    "run_seed": "simulation.sweep.design",
+    "SweepInterrupted": "simulation.sweep.runner",
+    "SweepSummary": "simulation.sweep.runner",
+    "run_experiment": "simulation.sweep.runner",
+}
 
 __all__ = [
     "Design",
@@ -23,3 +41,17 @@ __all__ = [
     "run_experiment",
     "run_seed",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name the first time it is used (PEP 562)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'simulation.sweep' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

@@ -67,6 +67,11 @@ def configure_sweep(parser: argparse.ArgumentParser) -> None:
 
 def main_sweep(args: argparse.Namespace) -> int:
     """Run ``alliances sweep``; return the exit code."""
+    if args.executor == "dask" and not args.scheduler and not args.dry_run:
+        # a LocalCluster's workers come from the forkserver: it imports while we do
+        from simulation.sweep import forkserver
+
+        forkserver.start("distributed")
     from simulation.sweep.design import load_design
     from simulation.sweep.runner import SweepInterrupted, run_experiment
 

@@ -8,7 +8,8 @@
   whose kernel runs threads) they come from a forkserver that has imported the model once.
   The start method is chosen for this pool only, never globally.
 - :class:`DaskExecutor`: a ``distributed.Client`` on a given scheduler, or on a
-  ``LocalCluster`` of single-threaded worker processes when none is given. Imported only
+  ``LocalCluster`` of single-threaded worker processes when none is given (forked from a
+  forkserver that imported Dask and the model: see :func:`local_cluster`). Imported only
   when used.
 
 On a Slurm (or PBS, SGE, ...) cluster, start the workers with dask-jobqueue and give the
@@ -44,6 +45,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from simulation.errors import ConfigError
+from simulation.sweep import forkserver
 from simulation.sweep.worker import (
     Chunk,
     Job,
@@ -51,7 +53,7 @@ from simulation.sweep.worker import (
     RunTask,
     execute,
     init_process,
-    limit_threads,
+    prepare_worker,
 )
 
 Finished = tuple[Chunk, list[Outcome]]
@@ -172,7 +174,7 @@ class DaskExecutor:
     name = "dask"
 
     def __init__(self, workers: int, scheduler: str | None = None, timeout: str = "20s") -> None:
-        from distributed import Client, LocalCluster
+        from distributed import Client
 
         self.cluster: Any = None
         if scheduler:
@@ -184,15 +186,9 @@ class DaskExecutor:
                 ) from None
             self.writes_parts = False
         else:
-            self.cluster = LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            )
+            self.cluster = local_cluster(workers)
             self.client = Client(self.cluster)
-            self.client.run(limit_threads, workers)  # the workers share this machine
+            self.client.run(prepare_worker, workers)  # the workers share this machine
             self.writes_parts = True
         self.workers = self._threads() if scheduler else workers
         self._checked = time.monotonic()
@@ -239,16 +235,56 @@ class DaskExecutor:
             self.cluster.close()
 
 
+def local_cluster(workers: int) -> Any:
+    """A LocalCluster of ``workers`` single-threaded worker processes, quick to start and stop.
+
+    Its workers are forked from this package's forkserver (see
+    :mod:`simulation.sweep.forkserver`), which imports Dask and the model once: spawned
+    workers would each import both (seconds) and take about a second each to exit. No
+    dashboard, and no statistical profiler (it samples the running task every 10 ms for a
+    dashboard nobody sees).
+
+    Args:
+        workers: worker processes, one thread each.
+
+    Returns:
+        The running ``distributed.LocalCluster``.
+    """
+    import dask
+    from distributed import LocalCluster
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        forkserver.start("distributed")
+        method = "forkserver"
+    else:  # pragma: no cover - Windows
+        method = "spawn"
+    settings = {
+        "distributed.worker.multiprocessing-method": method,
+        "distributed.worker.profile.enabled": False,
+        # one task per worker at a time, the others queued on the scheduler: a task queued
+        # on a busy worker could wait there while another worker idles at the tail
+        "distributed.scheduler.worker-saturation": 1.0,
+    }
+    with dask.config.set(settings):
+        return LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            # its HTTP server (health checks) on a free local port, not 8787
+            scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+            silence_logs=logging.ERROR,
+        )
+
+
 def pool_context() -> multiprocessing.context.BaseContext:
     """Fork when this process runs no other thread (Linux), else a forkserver (or spawn)."""
     methods = multiprocessing.get_all_start_methods()
     if sys.platform == "linux" and "fork" in methods and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
-        context = multiprocessing.get_context("forkserver")
         # The forkserver imports the worker module once; each worker is a fork of it.
-        context.set_forkserver_preload(["simulation.sweep.worker"])
-        return context
+        return forkserver.context()
     return multiprocessing.get_context("spawn")  # pragma: no cover - Windows
 
 

@@ -7,6 +7,8 @@ the runs in progress, and calling it again on the same folder resumes (or extend
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
 import os
 import sys
@@ -20,7 +22,7 @@ from typing import Any
 from simulation import provenance
 from simulation.errors import ConfigError
 from simulation.sweep.design import Design, load_design
-from simulation.sweep.executors import make_executor
+from simulation.sweep.executors import DaskExecutor, PoolExecutor, SerialExecutor, make_executor
 from simulation.sweep.parts import new_token
 from simulation.sweep.store import SweepStore
 from simulation.sweep.worker import Chunk, Job, Outcome, RunTask
@@ -205,8 +207,40 @@ def _execute(
     prov: dict[str, Any],
     progress: bool,
 ) -> None:
-    executor = make_executor(kind, summary.workers, scheduler)
-    summary.workers = executor.workers
+    with long_lived_frozen():
+        executor = make_executor(kind, summary.workers, scheduler)
+        summary.workers = executor.workers
+        _run_chunks(design, store, pending, summary, executor, prov, progress)
+
+
+@contextlib.contextmanager
+def long_lived_frozen() -> Iterator[None]:
+    """Keep the garbage collector off the objects that outlive the sweep (modules, design).
+
+    A full collection walks every tracked object: after the imports some 100,000 that never
+    become garbage, about 0.1 s per collection, one or more per default-size run. Forked
+    workers inherit the frozen set, so their collector does not touch (and copy) the pages
+    they share with this process. A caller that froze objects itself is left alone.
+    """
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _run_chunks(
+    design: Design,
+    store: SweepStore,
+    pending: list[tuple[int, int]],
+    summary: SweepSummary,
+    executor: SerialExecutor | PoolExecutor | DaskExecutor,
+    prov: dict[str, Any],
+    progress: bool,
+) -> None:
     job = Job(
         experiment=design.name,
         scenario=design.scenario,
@@ -218,10 +252,12 @@ def _execute(
         parent=os.getpid(),
     )
     size = chunk_size(design, executor.workers, len(pending))
+    unfinished = -(-len(pending) // size)  # chunks
     bar = progress_bar(progress, total=design.n_runs, initial=summary.skipped, desc=design.name)
     cancel = True
     try:
         for chunk, outcomes in executor.map(job, _chunks(design, pending, size)):
+            unfinished -= 1
             if not all(o.ok for o in outcomes) and executor.writes_parts:
                 # a worker that died wrote its finished runs to the chunk's journal
                 kept = set(store.recover_chunk(chunk.token))
@@ -234,7 +270,9 @@ def _execute(
                 )
             for task, outcome in zip(chunk.tasks, outcomes, strict=True):
                 _record(store, job, task, outcome, summary)
-            store.compact()
+            # At the tail, with a worker idle, merge what is finished: the final merge
+            # (which nothing overlaps) then reads a few parts instead of one per chunk.
+            store.compact(eager=0 < unfinished < executor.workers)
             bar.update(len(chunk.tasks))
             if summary.failed:
                 bar.set_postfix(failed=len(summary.failed), refresh=False)

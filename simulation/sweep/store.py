@@ -187,10 +187,10 @@ class SweepStore:
         """Keep the finished runs of a chunk whose worker died; return their ids."""
         return parts.recover_chunk(self.root, token)
 
-    def compact(self, final: bool = False) -> None:
+    def compact(self, final: bool = False, eager: bool = False) -> None:
         """Merge parts (see :func:`simulation.sweep.parts.compact`)."""
         try:
-            parts.compact(self.root, final=final)
+            parts.compact(self.root, final=final, eager=eager)
         except OSError as exc:
             raise OutputError(f"cannot merge the parts in '{self.root}': {exc}") from None
 

@@ -14,6 +14,7 @@ sweep's own process it raises like the others.
 from __future__ import annotations
 
 import fnmatch
+import gc
 import os
 import signal
 import threading
@@ -157,11 +158,18 @@ def init_process(parent: int, workers: int = 1) -> None:
             oversubscribe the CPUs (OpenBLAS threads spin while they wait).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.freeze()  # the modules stay: the collector need not walk them (see the runner)
     limit_threads(workers)
     identity = _process_identity(parent)
     threading.Thread(
         target=_exit_when_orphaned, args=(parent, identity), daemon=True, name="sweep-watch"
     ).start()
+
+
+def prepare_worker(workers: int) -> None:
+    """Set up a Dask worker of a LocalCluster: BLAS threads for ``workers``, modules frozen."""
+    gc.freeze()
+    limit_threads(workers)
 
 
 def limit_threads(workers: int) -> None:

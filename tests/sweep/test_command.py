@@ -61,3 +61,28 @@ def test_the_command_module_imports_no_heavy_library():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_the_package_and_the_command_line_start_light():
+    # `import simulation` and building every subcommand's parser (what `alliances --help`
+    # and the start of `alliances sweep` do) import no numerical library: the model and
+    # its tables are imported by the subcommand that runs them.
+    code = (
+        "import sys, simulation, simulation.sweep, simulation.calibrate; "
+        "from simulation.cli import build_parser; build_parser(); "
+        "heavy = [m for m in ('numpy', 'pandas', 'pyarrow', 'mesa', 'scipy', 'simulation.model') "
+        "if m in sys.modules]; print(heavy)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_lazy_names_of_the_package_are_its_public_names():
+    import simulation
+    import simulation.sweep
+
+    assert simulation.run.__module__ == "simulation.runner"
+    assert simulation.sweep.run_experiment.__module__ == "simulation.sweep.runner"
+    assert set(simulation.__all__) <= set(dir(simulation))
+    assert set(simulation.sweep.__all__) <= set(dir(simulation.sweep))

@@ -245,8 +245,8 @@ def test_the_number_of_files_stays_bounded(tmp_path, write_experiment, monkeypat
     counts = []
     real = SweepStore.compact
 
-    def counting(self, final=False):
-        real(self, final)
+    def counting(self, final=False, eager=False):
+        real(self, final, eager)
         counts.append(sum(1 for p in self.root.rglob("*") if p.is_file()))
 
     monkeypatch.setattr(SweepStore, "compact", counting)
@@ -522,3 +522,34 @@ def test_a_sweep_too_large_for_one_part_keeps_merged_parts(tmp_path, write_exper
         pd.testing.assert_frame_equal(
             loaded.tables[table], expected.tables[table], check_exact=True
         )
+
+
+def test_at_the_tail_the_finished_chunks_are_merged_while_a_worker_is_idle(
+    tmp_path, write_experiment, monkeypatch
+):
+    from simulation.sweep.store import SweepStore
+
+    monkeypatch.setattr("simulation.sweep.runner.chunk_size", lambda *a: 1)
+    calls = []
+    real = SweepStore.compact
+
+    def recording(self, final=False, eager=False):
+        real(self, final, eager)
+        calls.append(eager)
+
+    monkeypatch.setattr(SweepStore, "compact", recording)
+    text = (
+        'name = "tail"\nsteps = 3\nreplications = 4\nseed = 5\n[fixed]\nn_organisations = 8\n'
+        "[vary]\npressure = [0.2, 0.8]\n"
+    )
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert run_experiment(write_experiment(text), one, workers=1).ok
+    calls.clear()
+    assert run_experiment(write_experiment(text), two, workers=2).ok
+    # 8 chunks on 2 workers: eager once, when the 7th finished (the 8th still running);
+    # then the final merge
+    assert calls == [False] * 6 + [True, False, False]
+    for table in ("runs", "alliances", "events", "timeseries"):
+        assert (one / table / "part-0.parquet").read_bytes() == (
+            two / table / "part-0.parquet"
+        ).read_bytes()
