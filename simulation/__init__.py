@@ -15,10 +15,10 @@ time one of the names below is used, so the ``alliances`` command starts quickly
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from simulation.errors import AllianceError, ConfigError, OutputError, ParameterError
+from simulation.lazy import attributes
 
 if TYPE_CHECKING:
     from simulation.model import AllianceModel
@@ -57,15 +57,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Import a public name the first time it is used (PEP 562)."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'simulation' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+__getattr__, __dir__ = attributes(__name__, _LAZY, globals())
