@@ -4,8 +4,9 @@ Each pattern compares two settings of one lever over many seeds (the same seeds 
 arms: common random numbers) and reads one or two figures per run. ``measure`` runs a
 pattern and returns, per figure, the mean in each arm and the difference with a
 bootstrap 95% interval over seeds; ``holds`` says whether every figure moved the way the
-theory says. Patterns 5 and 6 are also read within runs, from the founding covariates
-(``within_runs``). Nothing in the model refers to these definitions.
+theory says. Pattern 5 compares alliances within the same runs; pattern 6 is also read
+within runs, from the founding covariates (``within_runs``). Nothing in the model refers
+to these definitions.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ from simulation.phases.common import (
     pair_trust,
     standing,
 )
-from simulation.phases.founding import look_ahead
+from simulation.phases.founding import adapt_mission
 from simulation.state import DISSOLVED, FOUNDING, TRANSFORMING, World
 
 
@@ -94,7 +94,7 @@ def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
     groups = groups_of(world, ids)
     commitment = world.members.commitment[groups.rows]
 
-    mission = look_ahead(world, store.mission[ids], np.ones(ids.shape[0], dtype=bool))
+    mission = adapt_mission(world, store.mission[ids], np.ones(ids.shape[0], dtype=bool))
     outcome.update("mission", ids, mission)
     produced, returned, worth, fit, unfair, pairs, stand = work(world, groups, mission, rng)
     left, right, trust, mean_trust = pairs

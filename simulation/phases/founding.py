@@ -47,7 +47,7 @@ def anticipated_need(world: World) -> np.ndarray:
     return unit(env.need + world.params.foresight_horizon * env.velocity)
 
 
-def look_ahead(world: World, mission: np.ndarray, active: np.ndarray) -> np.ndarray:
+def adapt_mission(world: World, mission: np.ndarray, active: np.ndarray) -> np.ndarray:
     """Missions adapted where ``active``: toward the need as it is, and ahead (C7, C27).
 
     Every alliance follows the need as it sees it now at ``adaptation_rate``; foresight
@@ -83,7 +83,7 @@ def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
     outcome.update("arrangements", ids, np.minimum(arrangements, 1.0))
     outcome.update("cohesion", ids, cohesion)
 
-    mission = look_ahead(world, store.mission[ids], arrangements > p.foresight_start)
+    mission = adapt_mission(world, store.mission[ids], arrangements > p.foresight_start)
     outcome.update("mission", ids, mission)
 
     fit = commit.member_fit(world, groups, mission)
