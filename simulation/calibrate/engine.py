@@ -40,12 +40,12 @@ from simulation import provenance
 from simulation.calibrate.targets import Targets, load_targets
 from simulation.calibrate.worker import ParticleModel, TargetDistance, evaluate
 from simulation.errors import AllianceError, ConfigError, OutputError
-from simulation.results import prepare_folder, stage_file
+from simulation.results import prepare_folder
+from simulation.sweep.store import acquire, read_record, write_text
 
 RECORD = "calibration.json"
 SOURCE_COPY = "targets.toml"
 HISTORY = "history.db"
-LOCK = ".lock"
 FORMAT = 1
 #: Evaluations kept in flight per worker.
 IN_FLIGHT_PER_WORKER = 2
@@ -94,7 +94,6 @@ def finished_generations(db: Path) -> int:
 
 
 def _check_record(root: Path, targets: Targets) -> dict[str, Any] | None:
-    from simulation.sweep.store import read_record
 
     record = read_record(root, RECORD, "calibration")
     if record is None:
@@ -129,7 +128,7 @@ class CalibrationStore:
         if Path(out).is_dir():
             _check_record(Path(out), targets)  # refuse before writing anything, even a lock
         root = prepare_folder(out)
-        lock = _acquire(root)
+        lock = acquire(root, "calibration")
         try:
             if _check_record(root, targets) is None:
                 record = {
@@ -162,29 +161,6 @@ class CalibrationStore:
         if self._lock is not None:
             self._lock.close()
             self._lock = None
-
-
-def write_text(final: Path, text: str) -> None:
-    """Write a text file atomically."""
-    os.replace(stage_file(final, text), final)
-
-
-def _acquire(root: Path) -> TextIO | None:
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - no flock on this platform
-        return None
-    handle = (root / LOCK).open("a")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.close()
-        raise OutputError(
-            f"another calibration is writing to '{root}'; wait for it or use another --out"
-        ) from None
-    except OSError:
-        return handle
-    return handle
 
 
 # --- executors -------------------------------------------------------------------------

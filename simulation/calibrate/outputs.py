@@ -24,9 +24,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulation.calibrate.engine import Posterior, Runner, write_text
+from simulation.calibrate.engine import Posterior, Runner
 from simulation.calibrate.worker import run_pattern, setting_statistics
 from simulation.results import write_part
+from simulation.sweep.store import write_text
 
 POSTERIOR = "posterior.parquet"
 CALIBRATED = "calibrated.toml"

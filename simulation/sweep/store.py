@@ -137,7 +137,7 @@ class SweepStore:
                 holds something other than this experiment (or a smaller one).
         """
         root = prepare_folder(out)
-        lock = _acquire(root)
+        lock = acquire(root)
         extended = False
         try:
             record = _check_record(root, design)
@@ -150,9 +150,9 @@ class SweepStore:
                     new["extended"] = [*record.get("extended", []), _extension(record, new)]
                 record = new
                 text = json.dumps(record, indent=2, sort_keys=True, default=str)
-                _write_text(root / RECORD, text)
+                write_text(root / RECORD, text)
                 if design.text is not None:
-                    _write_text(root / SOURCE_COPY, design.text)
+                    write_text(root / SOURCE_COPY, design.text)
             store = cls(root, lock, record, extended)
             store.recovered = parts.recover(root)
         except BaseException:
@@ -204,7 +204,7 @@ class SweepStore:
     def record_failure(self, run_id: str, record: Mapping[str, Any]) -> Path:
         """Write ``failures/<run_id>.json`` atomically."""
         final = self.root / FAILURES / f"{_safe(run_id)}.json"
-        _write_text(final, json.dumps(dict(record), indent=2, sort_keys=True, default=str))
+        write_text(final, json.dumps(dict(record), indent=2, sort_keys=True, default=str))
         return final
 
     def clear_failure(self, run_id: str) -> None:
@@ -341,12 +341,13 @@ def _blocks(samples: Any) -> list[int]:
     return [samples] if isinstance(samples, int) else list(samples)
 
 
-def _write_text(final: Path, text: str) -> None:
+def write_text(final: Path, text: str) -> None:
+    """Write a text file atomically (staged, then renamed over ``final``)."""
     os.replace(stage_file(final, text), final)
 
 
-def _acquire(root: Path) -> TextIO | None:
-    """Take the folder's advisory lock, or raise if another sweep holds it."""
+def acquire(root: Path, what: str = "sweep") -> TextIO | None:
+    """Take the folder's advisory lock, or raise if another ``what`` holds it."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - no flock on this platform
@@ -357,7 +358,7 @@ def _acquire(root: Path) -> TextIO | None:
     except BlockingIOError:
         handle.close()
         raise OutputError(
-            f"another sweep is writing to '{root}'; wait for it to end or use another --out"
+            f"another {what} is writing to '{root}'; wait for it to end or use another --out"
         ) from None
     except OSError:  # a file system without locks: go on without
         return handle
