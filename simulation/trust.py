@@ -229,9 +229,25 @@ class Memberships(_Columns):
     ) -> None:
         """Add members ``orgs`` to ``alliance`` with initial ``commitment``."""
         orgs = np.asarray(orgs, dtype=np.int64)
+        self._insert([alliance] * orgs.shape[0], orgs.tolist(), commitment, step, founder)
+
+    def add_many(
+        self, alliances: list[int], orgs: list[int], commitment: list[float], step: int
+    ) -> None:
+        """Add one member (not a founder) to each of ``alliances``, in order: as ``add`` would."""
+        self._insert(alliances, orgs, commitment, step, False)
+
+    def _insert(
+        self,
+        alliances: list[int],
+        orgs: list[int],
+        commitment: Any,
+        step: int,
+        founder: bool,
+    ) -> None:
         rows = self._append(
-            orgs.shape[0],
-            alliance=alliance,
+            len(orgs),
+            alliance=alliances,
             org=orgs,
             commitment=commitment,
             joined=step,
@@ -240,30 +256,7 @@ class Memberships(_Columns):
             founder=founder,
             returns=np.nan,
         )
-        self.exit_reason.extend([None] * orgs.shape[0])
-        self._changed()
-        current = self._by_alliance.setdefault(alliance, set())
-        for row, org in zip(range(rows.start, rows.stop), orgs.tolist(), strict=True):
-            self._current[(alliance, org)] = row
-            current.add(row)
-
-    def add_many(
-        self, alliances: list[int], orgs: list[int], commitment: list[float], step: int
-    ) -> None:
-        """Add one member (not a founder) to each of ``alliances``, in order: as ``add`` would."""
-        k = len(orgs)
-        rows = self._append(
-            k,
-            alliance=alliances,
-            org=orgs,
-            commitment=commitment,
-            joined=step,
-            left=-1,
-            active=True,
-            founder=False,
-            returns=np.nan,
-        )
-        self.exit_reason.extend([None] * k)
+        self.exit_reason.extend([None] * len(orgs))
         self._changed()
         by_alliance = self._by_alliance
         for row, alliance, org in zip(range(rows.start, rows.stop), alliances, orgs, strict=True):
