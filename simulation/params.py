@@ -652,11 +652,22 @@ class Params:
         "C4",
     )
     max_forming_steps: int = _p(
-        18,
+        12,
         1,
         600,
         "months",
-        "Forming that lasts longer fails (formation_failed).",
+        "Forming that lasts longer than this (plus care_patience times care) fails "
+        "(formation_failed).",
+        "forming",
+        "C24",
+    )
+    care_patience: int = _p(
+        12,
+        0,
+        600,
+        "months",
+        "Extra months a forming alliance is given at full care: careful partners explore "
+        "longer before they give up.",
         "forming",
         "C24",
     )
@@ -949,6 +960,17 @@ class Params:
         1.0,
         "results",
         "After success, aspiration aims this far above the trend (more ambitious goals).",
+        "evolving",
+        "C14",
+    )
+    social_aspiration: float = _p(
+        0.5,
+        0.0,
+        1.0,
+        "share",
+        "Weight of the peers' results (the mean results trend of the evolving alliances) in "
+        "what an alliance's aspiration follows; the rest is its own trend (social "
+        "comparison, Greve 2003).",
         "evolving",
         "C14",
     )
@@ -1348,6 +1370,11 @@ class Params:
         """Mean mutual trust a forming alliance needs to be founded, set by care (C24)."""
         low, high = self.trust_needed_careless, self.trust_needed_careful
         return low + (high - low) * self.forming_care
+
+    @property
+    def forming_patience(self) -> float:
+        """Months a forming alliance may take before it fails, set by care (C24)."""
+        return self.max_forming_steps + self.care_patience * self.forming_care
 
     @property
     def forming_consensus_needed(self) -> float:

@@ -2,10 +2,11 @@
 
 Claims: C3 and C16 (results come from the capabilities members bring and combine, the
 mission's relevance, cohesion and coordination), C14 (ambition rises with success and
-falls back after failures; a goal met is completed or replaced by a larger one), C15
-(open alliances recruit fitting applicants; closed ones admit trusted acquaintances by
-referral), C16 and C17 (each member's commitment follows its own return against its
-outside option, its fit, its trust and fairness; members leave one by one), C18
+falls back after failures, against a reference between the alliance's own results and
+its peers'; a goal met is completed or replaced by a larger one), C15 (open alliances
+recruit fitting applicants; closed ones admit trusted acquaintances by referral), C16
+and C17 (each member's commitment follows its own return against its outside option,
+its fit, its trust and fairness; members leave one by one), C18
 (coordination through the governance form), C12 (an alliance that outgrows its form goes
 back to founding, keeping its mission), C25 (a shared mission gives stability: fit feeds
 commitment), C27 (foresight moves the mission toward where the need is heading, at a
@@ -31,7 +32,7 @@ from simulation.phases.common import (
     standing,
 )
 from simulation.phases.founding import adapt_mission
-from simulation.state import DISSOLVED, FOUNDING, TRANSFORMING, World
+from simulation.state import DISSOLVED, EVOLVING, FOUNDING, TRANSFORMING, World
 
 
 def pleased(world: World, trend: np.ndarray, aspiration: np.ndarray) -> np.ndarray:
@@ -39,16 +40,29 @@ def pleased(world: World, trend: np.ndarray, aspiration: np.ndarray) -> np.ndarr
     return 1.0 / (1.0 + np.exp(-(trend - aspiration) / world.params.worth_scale))
 
 
-def aspire(world: World, trend: np.ndarray, aspiration: np.ndarray) -> np.ndarray:
+def peer_trend(world: World) -> float:
+    """The peers' results: the mean results trend of the evolving alliances (NaN if none)."""
+    store = world.alliances
+    trends = store.results_trend[store.in_phase(EVOLVING)]
+    trends = trends[~np.isnan(trends)]
+    return float(trends.mean()) if trends.shape[0] else float("nan")
+
+
+def aspire(
+    world: World, trend: np.ndarray, aspiration: np.ndarray, peers: float = float("nan")
+) -> np.ndarray:
     """Aspiration one month on (C14).
 
-    After success it aims ``ambition`` above the trend; after failure it falls back toward
-    the trend at ``fallback_rate``.
+    What it follows is a reference: its own trend, leaned by ``social_aspiration`` toward
+    the peers' results ``peers`` (social comparison: an alliance that does worse than
+    the others does not settle for it). After success it aims ``ambition`` above the
+    reference; after failure it falls back toward it at ``fallback_rate``.
     """
     p = world.params
+    reference = trend if np.isnan(peers) else trend + p.social_aspiration * (peers - trend)
     success = trend >= aspiration
-    up = aspiration + p.aspiration_rate * (trend + p.ambition - aspiration)
-    down = aspiration + p.fallback_rate * (trend - aspiration)
+    up = aspiration + p.aspiration_rate * (reference + p.ambition - aspiration)
+    down = aspiration + p.fallback_rate * (reference - aspiration)
     return np.where(success, up, down)
 
 
@@ -111,7 +125,7 @@ def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
     )
     outcome.update("results", ids, produced)
     outcome.update("results_trend", ids, trend)
-    outcome.update("aspiration", ids, aspire(world, trend, aspiration))
+    outcome.update("aspiration", ids, aspire(world, trend, aspiration, peer_trend(world)))
     outcome.update("shortfall", ids, shortfall)
     # Knowledge exchange goes on and deepens the common identity (C11).
     cohesion = store.cohesion[ids]

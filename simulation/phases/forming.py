@@ -6,7 +6,7 @@ strangers are considered too; members who do not fit drop out rather than block 
 group), C5 (initiators who know each other; fear of exclusion pushes organisations to
 start and to accept), C6 and C7 (a mission negotiated from the members' values, leaned
 toward the need), C8 (founders weigh more in the negotiation), C24 (care: more partners
-explored and stricter thresholds of trust and consensus before founding).
+explored, stricter thresholds of trust and consensus before founding, and more patience).
 
 ``initiate`` decides which organisations start a new alliance and whom they invite;
 ``step`` moves the alliances already in forming.
@@ -260,7 +260,7 @@ def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
         )
         outcome.update("founding_trust", ids[never], mean_trust[never])
     outcome.move(ids[ready], FOUNDING, "founded")
-    failed = ~ready & (age >= p.max_forming_steps)
+    failed = ~ready & (age >= p.forming_patience)
     # A new forming after a revolutionary renewal that fails is a renewal that failed.
     outcome.move(ids[failed & ~renewal], DISSOLVED, "formation_failed")
     outcome.move(ids[failed & renewal], DISSOLVED, "transformation_failed")

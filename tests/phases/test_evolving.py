@@ -69,14 +69,36 @@ def test_aspiration_rises_after_success_and_falls_back_after_failure(rng):
     after = updates(evolving.step(world, np.array([a]), rng))
     trend = after["results_trend"][0]
     p = world.params
+    # Its only peer is itself, as it was at the start of the month (trend 0.6).
+    reference = trend + p.social_aspiration * (0.6 - trend)
     assert after["aspiration"][0] == pytest.approx(
-        0.2 + p.aspiration_rate * (trend + p.ambition - 0.2)
+        0.2 + p.aspiration_rate * (reference + p.ambition - 0.2)
     )
     world.alliances.aspiration[a] = 2.0
+    peers = world.alliances.results_trend[a]
     after = updates(evolving.step(world, np.array([a]), rng))
     trend = after["results_trend"][0]
-    assert trend < after["aspiration"][0] < 2.0  # C14
-    assert after["aspiration"][0] == pytest.approx(2.0 + p.fallback_rate * (trend - 2.0))
+    reference = trend + p.social_aspiration * (peers - trend)
+    assert reference < after["aspiration"][0] < 2.0  # C14
+    assert after["aspiration"][0] == pytest.approx(2.0 + p.fallback_rate * (reference - 2.0))
+
+
+def test_a_steady_alliance_stagnates_only_when_its_peers_do_better(rng):
+    # The same steady alliance, alone or beside a peer whose results are far above its own.
+    entered = {}
+    for social in (0.0, 0.5):
+        world = make_world(
+            ALIKE + ALIKE,
+            params=params2(transform_hazard=1.0, social_aspiration=social),
+            need=[0.5, 0.5],
+        )
+        set_trust(world, 0.7)
+        a = evolving_alliance(world)
+        produced = produced_by(world, a, rng)
+        evolving_alliance(world, orgs=(3, 4, 5), results_trend=produced + 0.3, aspiration=0.0)
+        entered[social] = run_months(world, a, rng, 60)
+    assert entered[0.0] == 0  # its own steady results satisfy it
+    assert entered[0.5] > 0  # social comparison: falling behind the others is a shortfall
 
 
 def produced_by(world, a, rng):

@@ -82,7 +82,7 @@ def test_more_care_asks_for_more_trust(rng):
 
 
 def test_forming_that_lasts_too_long_fails(rng):
-    p = params2(max_forming_steps=5)
+    p = params2(max_forming_steps=5, care_patience=0)
     for age, ends in ((4, False), (5, True)):
         world = make_world(ALIKE, params=p, step=20)
         set_trust(world, 0.1)  # never ready
@@ -91,8 +91,19 @@ def test_forming_that_lasts_too_long_fails(rng):
         assert ((a, DISSOLVED, "formation_failed") in outcome.transitions) is ends
 
 
+def test_careful_forming_is_given_more_time(rng):
+    # Never ready (no trust); 8 months old: past the deadline at care 0, within it at care 1.
+    for care, ends in ((0.0, True), (1.0, False)):
+        p = params2(max_forming_steps=6, care_patience=4, forming_care=care)
+        world = make_world(ALIKE, params=p, step=20)
+        set_trust(world, 0.1)
+        a = add_alliance(world, [0, 1, 2], FORMING, since=12)
+        outcome = forming.step(world, np.array([a]), rng)
+        assert ((a, DISSOLVED, "formation_failed") in outcome.transitions) is ends  # C24
+
+
 def test_failed_forming_after_a_revolution_is_a_failed_transformation(rng):
-    world = make_world(ALIKE, params=params2(max_forming_steps=5), step=20)
+    world = make_world(ALIKE, params=params2(max_forming_steps=5, care_patience=0), step=20)
     set_trust(world, 0.1)
     a = add_alliance(world, [0, 1, 2], FORMING, since=10, revolutionary_renewals=1)
     outcome = forming.step(world, np.array([a]), rng)
