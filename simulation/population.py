@@ -128,8 +128,13 @@ def make_population(params: Params, rng: np.random.Generator) -> Population:
 
 def distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Euclidean distance in value space, scaled to [0, 1] by the space's diagonal."""
-    d = a - b
-    return np.sqrt(np.add.reduce(d * d, axis=-1) / a.shape[-1])
+    d = np.subtract(a, b)
+    d *= d
+    total = np.add.reduce(d, axis=-1)
+    if total.ndim == 0:
+        return np.sqrt(total / a.shape[-1])
+    total /= a.shape[-1]
+    return np.sqrt(total, out=total)
 
 
 def row_mean(x: np.ndarray) -> np.ndarray:
@@ -139,7 +144,10 @@ def row_mean(x: np.ndarray) -> np.ndarray:
 
 def unit(x: np.ndarray) -> np.ndarray:
     """``x`` clipped to [0, 1] (cheaper than ``np.clip`` on the small arrays of a step)."""
-    return np.minimum(np.maximum(x, 0.0), 1.0)
+    out = np.maximum(x, 0.0)
+    if out.ndim == 0:
+        return np.minimum(out, 1.0)
+    return np.minimum(out, 1.0, out=out)
 
 
 def nan_to_zero(x: np.ndarray) -> np.ndarray:
