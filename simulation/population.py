@@ -18,6 +18,10 @@ from scipy import sparse
 from simulation.params import Params
 
 
+#: Largest ``N * N`` for which the similarity of every pair is kept (8 MB at N = 1,024).
+SIMILARITY_PAIRS = 1 << 20
+
+
 @dataclass
 class Population:
     """Arrays over organisations (index = organisation id)."""
@@ -43,6 +47,26 @@ class Population:
             cached = self.capabilities.mean(axis=1)
             self.__dict__["_contribution"] = cached
         return cached
+
+    def similarity_table(self) -> np.ndarray | None:
+        """(N, N) value similarity of every ordered pair, or None for large populations.
+
+        Entry ``[a, b]`` is ``1 - distance(values[a], values[b])``, the same bits; kept
+        (values do not change in a run) while ``N * N`` is at most ``SIMILARITY_PAIRS``.
+        """
+        cached = self.__dict__.get("_similarity")
+        values = self.values
+        if cached is not None and cached[0] is values:
+            return cached[1]
+        n = values.shape[0]
+        table = None
+        if n * n <= SIMILARITY_PAIRS:
+            table = np.empty((n, n))
+            for lo in range(0, n, 128):  # in blocks of rows, to bound the temporary
+                part = values[lo : lo + 128, None, :]
+                table[lo : lo + 128] = 1.0 - distance(part, values[None, :, :])
+        self.__dict__["_similarity"] = (values, table)
+        return table
 
     @property
     def n(self) -> int:

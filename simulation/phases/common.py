@@ -127,6 +127,9 @@ def negotiated_mission(world: World, groups: Groups, commitment: np.ndarray) -> 
 
 def similarity(world: World, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Value similarity of organisations ``a`` and ``b``, in [0, 1]."""
+    table = world.population.similarity_table()
+    if table is not None:
+        return table[a, b]
     values = world.population.values
     return 1.0 - distance(values[a], values[b])
 
