@@ -108,14 +108,16 @@ def groups_of(world: World, ids: np.ndarray) -> Groups:
     """Gather the active members of alliances ``ids``."""
     ids = np.asarray(ids, dtype=np.int64)
     members = world.members
-    position = np.full(world.alliances.count, -1, dtype=np.int64)
+    position = np.empty(world.alliances.count, dtype=np.int64)
+    position.fill(-1)
     position[ids] = np.arange(ids.shape[0])
     rows = members.active_rows()
-    rows = rows[position[members.alliance[rows]] >= 0]
     group = position[members.alliance[rows]]
-    order = np.argsort(group, kind="stable")
+    inside = group >= 0
+    rows, group = rows[inside], group[inside]
+    order = group.argsort(kind="stable")
     rows, group = rows[order], group[order]
     size = np.bincount(group, minlength=ids.shape[0])
     start = np.zeros(ids.shape[0], dtype=np.int64)
-    np.cumsum(size[:-1], out=start[1:])
+    size[:-1].cumsum(out=start[1:])
     return Groups(ids, rows, members.org[rows], group, start, size)

@@ -18,6 +18,10 @@ from scipy import sparse
 from simulation.params import Params
 
 
+#: Largest ``N * N`` for which the similarity of every pair is kept (8 MB at N = 1,024).
+SIMILARITY_PAIRS = 1 << 20
+
+
 @dataclass
 class Population:
     """Arrays over organisations (index = organisation id)."""
@@ -43,6 +47,26 @@ class Population:
             cached = self.capabilities.mean(axis=1)
             self.__dict__["_contribution"] = cached
         return cached
+
+    def similarity_table(self) -> np.ndarray | None:
+        """(N, N) value similarity of every ordered pair, or None for large populations.
+
+        Entry ``[a, b]`` is ``1 - distance(values[a], values[b])``, the same bits; kept
+        (values do not change in a run) while ``N * N`` is at most ``SIMILARITY_PAIRS``.
+        """
+        cached = self.__dict__.get("_similarity")
+        values = self.values
+        if cached is not None and cached[0] is values:
+            return cached[1]
+        n = values.shape[0]
+        table = None
+        if n * n <= SIMILARITY_PAIRS:
+            table = np.empty((n, n))
+            for lo in range(0, n, 128):  # in blocks of rows, to bound the temporary
+                part = values[lo : lo + 128, None, :]
+                table[lo : lo + 128] = 1.0 - distance(part, values[None, :, :])
+        self.__dict__["_similarity"] = (values, table)
+        return table
 
     @property
     def n(self) -> int:
@@ -128,8 +152,13 @@ def make_population(params: Params, rng: np.random.Generator) -> Population:
 
 def distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Euclidean distance in value space, scaled to [0, 1] by the space's diagonal."""
-    d = a - b
-    return np.sqrt(np.add.reduce(d * d, axis=-1) / a.shape[-1])
+    d = np.subtract(a, b)
+    d *= d
+    total = np.add.reduce(d, axis=-1)
+    if total.ndim == 0:
+        return np.sqrt(total / a.shape[-1])
+    total /= a.shape[-1]
+    return np.sqrt(total, out=total)
 
 
 def row_mean(x: np.ndarray) -> np.ndarray:
@@ -139,7 +168,10 @@ def row_mean(x: np.ndarray) -> np.ndarray:
 
 def unit(x: np.ndarray) -> np.ndarray:
     """``x`` clipped to [0, 1] (cheaper than ``np.clip`` on the small arrays of a step)."""
-    return np.minimum(np.maximum(x, 0.0), 1.0)
+    out = np.maximum(x, 0.0)
+    if out.ndim == 0:
+        return np.minimum(out, 1.0)
+    return np.minimum(out, 1.0, out=out)
 
 
 def nan_to_zero(x: np.ndarray) -> np.ndarray:

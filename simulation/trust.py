@@ -62,6 +62,17 @@ class _Columns:
         return rows
 
 
+def _sorted_unique(keys: np.ndarray) -> np.ndarray:
+    """``np.unique(keys)`` of a 1-d array, in fewer calls (for the small arrays of a step)."""
+    keys = np.sort(keys)
+    if keys.shape[0] < 2:
+        return keys
+    new = np.empty(keys.shape[0], dtype=bool)
+    new[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=new[1:])
+    return keys[new]
+
+
 #: Largest ``N * N`` for which pairs are found through a dense index of ``N * N`` slots
 #: (8 MB at the limit, N = 1,024); larger populations use sorted keys and binary search.
 DENSE_PAIRS = 1 << 20
@@ -113,12 +124,12 @@ class TrustStore(_Columns):
         src = np.asarray(src, dtype=np.int64)
         dst = np.asarray(dst, dtype=np.int64)
         slots = self.slots(src, dst)
-        missing = slots < 0
-        if missing.any():
+        if slots.size and slots.min() < 0:
+            missing = slots < 0
             keys = self._keys(src[missing], dst[missing])
             init: np.ndarray | float
             if initial is None:
-                new_keys = np.unique(keys)
+                new_keys = _sorted_unique(keys)
                 init = self.baseline
             else:
                 new_keys, first = np.unique(keys, return_index=True)
@@ -141,7 +152,7 @@ class TrustStore(_Columns):
     def get(self, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
         """Trust of ``src`` in ``dst`` for each pair (baseline where unknown)."""
         slots = self.slots(src, dst)
-        if len(self) == 0:
+        if self._n == 0:
             return np.full(slots.shape, self.baseline)
         # Slot -1 reads the last pair, replaced by the baseline.
         return np.where(slots >= 0, self.value[slots], self.baseline)
@@ -164,6 +175,15 @@ class TrustStore(_Columns):
         current = value[idle]
         current += rate * (self.baseline - current)
         value[idle] = current
+
+    def slot_block(self, orgs: np.ndarray) -> np.ndarray | None:
+        """With the dense index: a fresh (orgs x n) array of slots (-1 where unknown), else None.
+
+        Row ``i``, column ``j`` is ``slots(orgs[i], j)``.
+        """
+        if self._index is None:
+            return None
+        return self._index.reshape(self.n, self.n)[np.asarray(orgs, dtype=np.int64)]
 
     def known_block(self, orgs: np.ndarray) -> np.ndarray | None:
         """With the dense index: a fresh (orgs x n) mask of the partners each of ``orgs`` knows.

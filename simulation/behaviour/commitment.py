@@ -45,27 +45,29 @@ def outside_option(world: World, rows: np.ndarray) -> np.ndarray:
     p = world.params
     members = world.members
     active = members.active_rows()
-    option = world.population.outside[members.org[rows]]
+    own_org = members.org[rows]
+    option = world.population.outside[own_org]
     if active.shape[0] == 0:
         return option
     org = members.org[active]
     deficit = 1.0 - attention.strength(p, world.engagement[active])
     gain = nan_to_zero(members.returns[active]) * deficit
     n = world.population.n
-    best = np.full(n, -np.inf)
+    best = np.empty(n)
+    best.fill(-np.inf)
     np.maximum.at(best, org, gain)
     # The best row of each organisation compares with its second best instead.
     is_best = gain >= best[org]
-    second = np.full(n, -np.inf)
+    second = np.empty(n)
+    second.fill(-np.inf)
     np.maximum.at(second, org, np.where(is_best, -np.inf, gain))
     ties = np.bincount(org[is_best], minlength=n) > 1
     second = np.where(ties, best, second)
-    position = np.full(len(members), -1)
-    position[active] = np.arange(active.shape[0])
-    at = position[rows]
-    mine = np.where(at >= 0, gain[np.maximum(at, 0)], -np.inf)
-    own_org = members.org[rows]
-    other = np.where(mine >= best[own_org], second[own_org], best[own_org])
+    # Active rows are sorted: each row's position among them, if it is one.
+    at = np.minimum(active.searchsorted(rows), active.shape[0] - 1)
+    mine = np.where(active[at] == rows, gain[at], -np.inf)
+    best_own = best[own_org]
+    other = np.where(mine >= best_own, second[own_org], best_own)
     return np.maximum(option, other)
 
 

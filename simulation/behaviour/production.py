@@ -91,14 +91,20 @@ def results(
     coordination: np.ndarray,
     rng: np.random.Generator,
     distraction: float = 0.0,
+    relevant: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Results per group this month (C16), reduced by ``distraction`` in a crisis (C21)."""
+    """Results per group this month (C16), reduced by ``distraction`` in a crisis (C21).
+
+    ``relevant`` is ``relevance(world, mission)`` if the caller has it already.
+    """
     p = world.params
     store = world.alliances
+    if relevant is None:
+        relevant = relevance(world, mission)
     produced = (
         p.results_base
         + p.weight_capability * capability_output(world, groups, form)
-        + p.weight_relevance * relevance(world, mission)
+        + p.weight_relevance * relevant
         + p.weight_cohesion * store.cohesion[groups.ids]
         + p.weight_coordination * coordination
         - governance.overhead(p, form)

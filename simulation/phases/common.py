@@ -89,17 +89,24 @@ def co_member_pairs(
     In groups of up to ``interactions + 1`` members everyone meets everyone; in larger
     ones each member meets ``interactions`` co-members drawn at random.
     """
-    size_of_row = groups.size[groups.group]
+    group = groups.group
+    size_of_row = groups.size[group]
     count = np.minimum(size_of_row - 1, interactions)
-    left = np.repeat(np.arange(groups.rows.shape[0]), count)
-    offset = np.arange(left.shape[0]) - np.repeat(np.cumsum(count) - count, count)
-    s = size_of_row[left]
+    left = np.arange(group.shape[0]).repeat(count)
+    n_pairs = left.shape[0]
+    offset = np.arange(n_pairs) - (count.cumsum() - count).repeat(count)
+    group_of_pair = group[left]
+    s = groups.size[group_of_pair]
     others = s - 1
     # Truncation is the floor here: the draws are never negative.
-    drawn = 1 + (rng.random(left.shape[0]) * np.maximum(others, 1)).astype(np.int64)
-    step = np.where(others <= interactions, offset + 1, drawn)
-    start = groups.start[groups.group][left]
-    right = start + (left - start + step) % s
+    drawn = 1 + (rng.random(n_pairs) * np.maximum(others, 1)).astype(np.int64)
+    offset += 1
+    step = np.where(others <= interactions, offset, drawn)
+    start = groups.start[group_of_pair]
+    right = left - start
+    right += step
+    right %= s
+    right += start
     return left, right
 
 
@@ -120,6 +127,9 @@ def negotiated_mission(world: World, groups: Groups, commitment: np.ndarray) -> 
 
 def similarity(world: World, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Value similarity of organisations ``a`` and ``b``, in [0, 1]."""
+    table = world.population.similarity_table()
+    if table is not None:
+        return table[a, b]
     values = world.population.values
     return 1.0 - distance(values[a], values[b])
 
@@ -127,8 +137,9 @@ def similarity(world: World, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def pair_trust(world: World, groups: Groups, left: np.ndarray, right: np.ndarray):
     """Trust of each left member in its right partner, and its per-group mean."""
     trust = world.trust.get(groups.org[left], groups.org[right])
-    total = np.bincount(groups.group[left], weights=trust, minlength=groups.ids.shape[0])
-    count = np.bincount(groups.group[left], minlength=groups.ids.shape[0])
+    group, n = groups.group[left], groups.ids.shape[0]
+    total = np.bincount(group, weights=trust, minlength=n)
+    count = np.bincount(group, minlength=n)
     mean = np.where(count > 0, total / np.maximum(count, 1), world.params.trust_baseline)
     return trust, mean
 
@@ -191,7 +202,7 @@ def newcomers(
     if looking.shape[0]:
         sample = pool[rng.integers(pool.shape[0], size=(looking.shape[0], p.applicants))]
         fits = commit.fit(p, values[sample], mission[looking][:, None, :])
-        member = world.members.contains(np.repeat(ids[looking], p.applicants), sample.ravel())
+        member = world.members.contains(ids[looking].repeat(p.applicants), sample.ravel())
         fits[member.reshape(sample.shape)] = -1.0
         best = np.argmax(fits, axis=1)
         pick = np.arange(looking.shape[0])
@@ -204,18 +215,19 @@ def newcomers(
         proposing = closed_rows[rng.random(closed_rows.shape[0]) < p.referral_rate]
         if proposing.shape[0]:
             proposers = groups.org[proposing]
-            block = world.trust.known_block(proposers)
-            if block is not None:
-                block[:, ~free] = False
-                owner, known = np.nonzero(block)
-                keep = np.ones(owner.shape[0], dtype=bool)
+            trust = world.trust
+            slots = trust.slot_block(proposers)
+            if slots is not None:
+                block = slots >= 0
+                block &= free
+                owner, known = block.nonzero()
+                # What ``trust.get`` reads for these known pairs, from their slots.
+                keep = trust.value[slots[owner, known]] >= p.referral_trust
             else:
-                owner, known = world.trust.known_many(proposers)
-                keep = free[known]
-            trusted = world.trust.get(proposers[owner], known) >= p.referral_trust
+                owner, known = trust.known_many(proposers)
+                keep = free[known] & (trust.get(proposers[owner], known) >= p.referral_trust)
             # Co-members are trusted acquaintances too, but proposing them admits nobody.
-            outside = ~world.members.contains(ids[groups.group[proposing[owner]]], known)
-            keep &= trusted & outside
+            keep &= ~world.members.contains(ids[groups.group[proposing[owner]]], known)
             owner, known = owner[keep], known[keep]
             # Each proposing member proposes one trusted acquaintance, drawn at random: the
             # first of its own in a random order.
@@ -223,8 +235,8 @@ def newcomers(
             first = _first_of_each(owner, order)
             group = groups.group[proposing[owner[first]]]
             org = known[first]
-            fits = commit.fit(p, values[org], mission[group])
-            ok = (fits >= p.admission_fit) & ~world.members.contains(ids[group], org)
+            # Acquaintances already in the proposer's alliance were left out above.
+            ok = commit.fit(p, values[org], mission[group]) >= p.admission_fit
             chosen_group.append(group[ok])
             chosen_org.append(org[ok])
 

@@ -72,11 +72,13 @@ def work(
     mission: np.ndarray,
     rng: np.random.Generator,
     distraction: float = 0.0,
+    relevant: np.ndarray | None = None,
 ):
     """One month of work, shared by evolving and transforming.
 
     Returns the results, each member's return, worth, fit and unfairness, the co-member
-    pairs with their trust, and the governance standing.
+    pairs with their trust, and the governance standing. ``relevant`` is the missions'
+    relevance (``production.relevance``) if the caller has it already.
     """
     p = world.params
     store = world.alliances
@@ -90,7 +92,9 @@ def work(
     coordination = governance.coordination(
         p, form, stand.size, mean_trust, stand.consensus, lead_trust
     )
-    produced = production.results(world, groups, mission, form, coordination, rng, distraction)
+    produced = production.results(
+        world, groups, mission, form, coordination, rng, distraction, relevant
+    )
     returned = production.returns(world, groups, produced)
     option = commit.outside_option(world, groups.rows)
     worth = commit.worth(p, returned, option)
@@ -110,7 +114,10 @@ def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
 
     mission = adapt_mission(world, store.mission[ids], np.ones(ids.shape[0], dtype=bool))
     outcome.update("mission", ids, mission)
-    produced, returned, worth, fit, unfair, pairs, stand = work(world, groups, mission, rng)
+    relevance = production.relevance(world, mission)
+    produced, returned, worth, fit, unfair, pairs, stand = work(
+        world, groups, mission, rng, relevant=relevance
+    )
     left, right, trust, mean_trust = pairs
     outcome.returns.append((groups.rows, returned))
 
@@ -142,7 +149,6 @@ def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
 
     # Impact toward the goal: relevant results add up; a goal met is completed or renewed.
     # A goal has a horizon: one missed in time is set again from scratch.
-    relevance = production.relevance(world, mission)
     fresh = np.isnan(store.goal[ids])
     goal = np.where(fresh, p.goal_size, store.goal[ids])
     since = np.where(fresh, world.step, store.goal_since[ids])

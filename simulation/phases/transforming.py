@@ -114,8 +114,9 @@ def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
     on_table = ~collective | (world.step >= ready_at)
 
     # The work goes on, distracted; members weigh what they get and the proposal (C21).
+    relevance = production.relevance(world, mission)
     _, returned, worth, _, unfair, pairs, _ = work(
-        world, groups, mission, rng, distraction=p.crisis_distraction
+        world, groups, mission, rng, distraction=p.crisis_distraction, relevant=relevance
     )
     left, _, trust, mean_trust = pairs
     outcome.returns.append((groups.rows, returned))
@@ -130,8 +131,10 @@ def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
     renewed = on_table & (rng.random(ids.shape[0]) < p.renewal_rate * strength)
     gap = distance(mission, world.environment.need)
     votes = _choices(world.votes, groups, (*KINDS, "end"))
-    voted = [groups.sum((votes == k).astype(float)) for k in range(3)]
-    revolution = np.where(voted[0] + voted[1] > 0, voted[1] > voted[0], gap > p.revolution_gap)
+    revolution = gap > p.revolution_gap
+    if world.votes:  # without votes the gap decides
+        voted = [groups.sum((votes == k).astype(float)) for k in range(3)]
+        revolution = np.where(voted[0] + voted[1] > 0, voted[1] > voted[0], revolution)
     evolution = renewed & ~revolution
     revolution = renewed & revolution
 
@@ -140,25 +143,26 @@ def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
     astray = adopted & (fit < p.follow_fit)
     outcome.leave(groups.rows[astray], "did_not_follow")
 
-    e = np.flatnonzero(evolution)
-    adapted = mission[e] + p.adaptation * (proposal[e] - mission[e])
-    outcome.update("mission", ids[e], adapted)
-    outcome.update("aspiration", ids[e], store.results_trend[ids[e]])
-    outcome.update("shortfall", ids[e], np.zeros(e.shape[0]))
-    outcome.move(ids[e], EVOLVING, "evolutionary_renewal")
+    e = evolution.nonzero()[0]
+    if e.shape[0]:
+        adapted = mission[e] + p.adaptation * (proposal[e] - mission[e])
+        outcome.update("mission", ids[e], adapted)
+        outcome.update("aspiration", ids[e], store.results_trend[ids[e]])
+        outcome.update("shortfall", ids[e], np.zeros(e.shape[0]))
+        outcome.move(ids[e], EVOLVING, "evolutionary_renewal")
 
-    r = np.flatnonzero(revolution)
-    outcome.update("mission", ids[r], proposal[r])
-    outcome.update("arrangements", ids[r], np.zeros(r.shape[0]))
-    outcome.update("cohesion", ids[r], store.cohesion[ids[r]] * p.revolution_cohesion)
-    for name in ("aspiration", "results_trend", "goal"):
-        outcome.update(name, ids[r], np.full(r.shape[0], np.nan))
-    outcome.update("shortfall", ids[r], np.zeros(r.shape[0]))
-    outcome.update("impact", ids[r], np.zeros(r.shape[0]))
-    outcome.move(ids[r], FORMING, "revolutionary_renewal")
+    r = revolution.nonzero()[0]
+    if r.shape[0]:
+        outcome.update("mission", ids[r], proposal[r])
+        outcome.update("arrangements", ids[r], np.zeros(r.shape[0]))
+        outcome.update("cohesion", ids[r], store.cohesion[ids[r]] * p.revolution_cohesion)
+        for name in ("aspiration", "results_trend", "goal"):
+            outcome.update(name, ids[r], np.full(r.shape[0], np.nan))
+        outcome.update("shortfall", ids[r], np.zeros(r.shape[0]))
+        outcome.update("impact", ids[r], np.zeros(r.shape[0]))
+        outcome.move(ids[r], FORMING, "revolutionary_renewal")
 
     # No renewal: a merger into a healthy alliance, an agreed end, or failure (C20, C26).
-    relevance = production.relevance(world, mission)
     absorber = np.where(renewed, -1, endings.absorbers(world, ids, relevance, rng))
     merged = absorber >= 0
     for k in np.flatnonzero(merged).tolist():
