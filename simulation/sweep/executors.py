@@ -66,6 +66,21 @@ DIED = (
 )
 #: How often (s) a remote Dask cluster is asked how many worker threads it has.
 RECHECK_SECONDS = 5.0
+#: Housekeeping of a LocalCluster made rarer. Each of its servers (the scheduler and the
+#: nannies in the sweep's process, every worker) checks its event loop every 20 ms, reads
+#: the machine's CPU, memory and disk counters every 0.5 s and its memory every 0.1 s, and
+#: the scheduler looks for work to steal: in a sweep of the default experiment on two
+#: cores that took about 5% of a core in the sweep's process and 2% in each worker (whose
+#: runs wait for the GIL meanwhile), CPU the pool leaves to the runs. These figures feed
+#: only a dashboard (switched off), and with one task per worker there is nothing to steal.
+QUIET_SETTINGS = {
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "10s",
+    "distributed.admin.system-monitor.disk": False,
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.scheduler.work-stealing": False,
+    "distributed.scheduler.active-memory-manager.start": False,
+}
 
 
 def lost_chunk(chunk: Sequence[RunTask], exc: BaseException) -> list[Outcome]:
@@ -264,6 +279,7 @@ def local_cluster(workers: int) -> Any:
         # one task per worker at a time, the others queued on the scheduler: a task queued
         # on a busy worker could wait there while another worker idles at the tail
         "distributed.scheduler.worker-saturation": 1.0,
+        **QUIET_SETTINGS,
     }
     with dask.config.set(settings):
         return LocalCluster(
