@@ -17,7 +17,6 @@ from scipy import sparse
 
 from simulation.params import Params
 
-
 #: Largest ``N * N`` for which the similarity of every pair is kept (8 MB at N = 1,024).
 SIMILARITY_PAIRS = 1 << 20
 
