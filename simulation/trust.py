@@ -190,9 +190,8 @@ class TrustStore(_Columns):
 
         ``np.nonzero`` of it gives what ``known_many`` gives. None without the dense index.
         """
-        if self._index is None:
-            return None
-        return self._index.reshape(self.n, self.n)[np.asarray(orgs, dtype=np.int64)] >= 0
+        slots = self.slot_block(orgs)
+        return None if slots is None else slots >= 0
 
     def known_many(self, orgs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """All known partners of several organisations: (position in ``orgs``, partner)."""
