@@ -254,11 +254,13 @@ def commands(rep: int, quick: bool) -> dict[str, float]:
     python = sys.executable
     light = min(startup_seconds(python, "-c", "import simulation") for _ in range(3))
     helped = min(startup_seconds(ALLIANCES, "--help") for _ in range(3))
-    model = min(startup_seconds(python, "-c", "import simulation.sweep.runner") for _ in range(3))
+    model = min(startup_seconds(python, "-c", "import simulation.runner") for _ in range(3))
+    sweep = min(startup_seconds(python, "-c", "import simulation.sweep.runner") for _ in range(3))
     report |= {"import_simulation_s": light, "alliances_help_s": helped,
-               "import_sweep_runner_s": model}  # fmt: skip
+               "import_model_s": model, "import_sweep_runner_s": sweep}  # fmt: skip
     print(f"start-up: python -c 'import simulation' {light:.2f} s, alliances --help "
-          f"{helped:.2f} s, import simulation.sweep.runner (the model) {model:.2f} s")  # fmt: skip
+          f"{helped:.2f} s, import simulation.runner (the model) {model:.2f} s, "
+          f"import simulation.sweep.runner (a sweep's own process) {sweep:.2f} s")  # fmt: skip
     print(f"  (load average {os.getloadavg()[0]:.1f})")
     with tempfile.TemporaryDirectory() as folder:
         twelve = twelve_runs(Path(folder))

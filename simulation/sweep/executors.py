@@ -127,6 +127,10 @@ class PoolExecutor:
             initargs=(os.getpid(), self.workers),
         )
         if context.get_start_method() == "fork":
+            # forked workers inherit the model from this process: import it once here rather
+            # than once in each worker
+            import simulation.runner  # noqa: F401
+
             # start every worker now, while this process has no other thread (a pool of
             # forks starts them all at the first submit)
             pool.submit(int).result()

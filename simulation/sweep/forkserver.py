@@ -14,7 +14,7 @@ import multiprocessing
 import multiprocessing.forkserver
 
 #: What the forkserver imports before forking workers.
-PRELOAD = ("simulation.sweep.worker",)
+PRELOAD = ("simulation.runner", "simulation.sweep.worker")
 
 
 def context(*extra: str) -> multiprocessing.context.BaseContext:

@@ -28,7 +28,6 @@ import pandas as pd
 import pyarrow as pa
 
 from simulation.params import Params
-from simulation.runner import simulate
 from simulation.sweep.parts import ChunkWriter, to_arrow
 
 
@@ -96,6 +95,10 @@ def execute(job: Job, tasks: Sequence[RunTask], token: str = "") -> list[Outcome
 
 def execute_one(job: Job, task: RunTask, writer: ChunkWriter | None = None) -> Outcome:
     """Run one task; hand its tables to ``writer`` if given, else return them."""
+    # imported here so a sweep's own process (which only plans, schedules and writes) does
+    # not load the model; workers have it from the forkserver's preload or the first task
+    from simulation.runner import simulate
+
     start = time.perf_counter()
     try:
         _inject_failure(job, task)
