@@ -423,7 +423,7 @@ class Params:
         "C16",
     )
     exit_commitment: float = _p(
-        0.35,
+        0.342,
         0.0,
         1.0,
         "commitment",
@@ -955,7 +955,7 @@ class Params:
         "C14",
     )
     ambition: float = _p(
-        0.12,
+        0.119,
         0.0,
         1.0,
         "results",
@@ -964,7 +964,7 @@ class Params:
         "C14",
     )
     social_aspiration: float = _p(
-        0.5,
+        0.537,
         0.0,
         1.0,
         "share",
@@ -1002,7 +1002,7 @@ class Params:
         "C21",
     )
     transform_hazard: float = _p(
-        0.22,
+        0.156,
         0.0,
         1.0,
         "per month",
@@ -1100,7 +1100,7 @@ class Params:
         1.5, 1.0, 10.0, "ratio", "A new goal is this much larger than the last.", "evolving", "C14"
     )
     completion_relevance: float = _p(
-        0.44,
+        0.473,
         0.0,
         1.0,
         "relevance",
@@ -1171,7 +1171,7 @@ class Params:
         "C22",
     )
     renewal_rate: float = _p(
-        0.13,
+        0.127,
         0.0,
         1.0,
         "per month",
@@ -1283,7 +1283,7 @@ class Params:
         "C21",
     )
     wind_down_commitment: float = _p(
-        0.48,
+        0.458,
         0.0,
         1.0,
         "commitment",

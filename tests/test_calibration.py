@@ -1,6 +1,6 @@
 """The default scenario against the literature targets (docs/ODD.md section 8).
 
-The defaults of the six free parameters of `experiments/targets/literature.toml` are the
+The defaults of the seven free parameters of `experiments/targets/literature.toml` are the
 posterior median of `alliances calibrate` on that file (ODD 8). The targets: a
 Kaplan-Meier median lifespan from founding of about seven years (Bleeke & Ernst 1995;
 5-7 years for joint ventures, Ernst & Bamford 2005), an outcome mix among ended founded
