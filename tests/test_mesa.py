@@ -33,7 +33,8 @@ def test_batch_run_with_iterations_gives_distinct_recorded_seeds():
     again.run()
     final = again.datacollector.get_model_vars_dataframe().iloc[-1]
     assert final["founded_total"] == rows[0]["founded_total"]
-    assert final["mean_commitment"] == rows[0]["mean_commitment"]
+    # (NaN when no alliance is alive at the end: the same NaN)
+    np.testing.assert_equal(final["mean_commitment"], rows[0]["mean_commitment"])
 
 
 def test_batch_run_with_rng_is_reproducible_and_matches_the_timeseries():
