@@ -80,6 +80,16 @@ def pooled_alliances(seeds, n_organisations):
     return _pooled(tuple(seeds), n_organisations)
 
 
+@functools.cache
+def _complementarity_ratio(seeds, n_organisations):
+    return patterns.within_runs(_pooled(seeds, n_organisations)).loc["founding_complementarity"]
+
+
+def complementarity_ratio(form):
+    """Pattern 6 within runs: the Cox row of founding complementarity (fitted once per form)."""
+    return _complementarity_ratio(tuple(form["seeds"]), form["overrides"]["n_organisations"])
+
+
 def by_complementarity_third(form):
     alliances = pooled_alliances(form["seeds"], form["overrides"]["n_organisations"])
     founded = alliances[alliances.founded].copy()
@@ -101,8 +111,7 @@ def test_6_within_runs_complementary_founders_fail_less_for_lack_of_results(form
     A cause-specific Cox model holds C3's tension (value spread, trust) and size constant:
     more complementary founders have a lower hazard of ending for lack of results.
     """
-    alliances = pooled_alliances(form["seeds"], form["overrides"]["n_organisations"])
-    ratio = patterns.within_runs(alliances).loc["founding_complementarity"]
+    ratio = complementarity_ratio(form)
     assert ratio.hazard_ratio < 1, ratio
 
 
@@ -112,6 +121,5 @@ def test_6_within_runs_complementary_founders_fail_less_for_lack_of_results(form
 def test_6_within_runs_the_interval_excludes_no_effect(form):
     if form is SMALL:
         pytest.skip("an interval over 4 seeds says little (full form only)")
-    alliances = pooled_alliances(form["seeds"], form["overrides"]["n_organisations"])
-    ratio = patterns.within_runs(alliances).loc["founding_complementarity"]
+    ratio = complementarity_ratio(form)
     assert ratio.ci_high < 1, ratio
