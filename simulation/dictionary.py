@@ -190,6 +190,13 @@ ALLIANCES: tuple[Column, ...] = (
     _c("founded", "bool", "-", "Whether it ever reached founding."),
     _cat("phase_at_end", PHASES, "Phase at the end of the run (dissolved if it ended)."),
     _cat(
+        "ended_from",
+        PHASES[:4],
+        "Phase it was in when it ended; missing if alive at the horizon. A "
+        "transformation_failed from forming is the new forming of a revolutionary renewal "
+        "that did not take; one from transforming is a crisis not overcome.",
+    ),
+    _cat(
         "governance",
         GOVERNANCE,
         "Governance form at the end (the last one); missing if never founded.",

@@ -342,6 +342,7 @@ class AllianceModel(mesa.Model):
             store.revolutionary_renewals[alliance] += 1
         elif to_phase == DISSOLVED:
             store.ended[alliance] = self.steps
+            store.ended_from[alliance] = from_phase
             store.end_cause[alliance] = cause
             reason = cause if cause in endings.AGREED else "dissolved"
             members.end(members.of(alliance), self.steps, reason)

@@ -36,10 +36,17 @@ def results_failures(alliances: pd.DataFrame) -> float:
 
 
 def results_failed(alliances: pd.DataFrame) -> pd.Series:
-    """Per alliance: whether it ended because results failed to appear (as above)."""
+    """Per alliance: whether it ended because results failed to appear (as above).
+
+    Only endings in the crisis itself count: the new forming of a revolutionary renewal
+    that fails afterwards fails for want of trust or consensus around the new mission.
+    """
     cause = alliances["end_cause"].astype("string")
     crisis = alliances["crisis_cause"].isin(RESULTS_CRISES)
-    ended_in_crisis = (cause.isin(["transformation_failed", "wound_down"]) & crisis).fillna(False)
+    in_crisis = (alliances["ended_from"] == "transforming").fillna(False)
+    ended_in_crisis = (
+        cause.isin(["transformation_failed", "wound_down"]) & crisis & in_crisis
+    ).fillna(False)
     return (ended_in_crisis | (cause == "lack_of_results").fillna(False)).astype(bool)
 
 

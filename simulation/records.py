@@ -122,6 +122,7 @@ def alliance_table(store: AllianceStore, run_id: str, horizon: int) -> pd.DataFr
             ),
             "founded": founded,
             "phase_at_end": [PHASES[int(x)] for x in store.phase[:n]],
+            "ended_from": [PHASES[int(x)] if x >= 0 else None for x in store.ended_from[:n]],
             "governance": _form_names(store.governance[:n]),
             "governance_at_founding": _form_names(store.governance_at_founding[:n]),
             "open": store.open[:n],
@@ -232,7 +233,8 @@ def run_summary(
 
     Counts founded alliances born at or after ``warmup``; survival is measured from
     founding. Renewal success is the share of finished transformation episodes that ended
-    in a renewal; the lasting renewal rate (with ``events``) counts only renewals that held
+    in a renewal (an ending from transforming being the other way an episode finishes);
+    the lasting renewal rate (with ``events``) counts only renewals that held
     for ``LASTING`` months (no new crisis, no end), per episode observed that long. The
     transformation rate is per alliance-year lived since founding (outside forming), so
     short-lived alliances count fairly. Outcome shares are among
@@ -247,9 +249,10 @@ def run_summary(
     transformations = int(founded["transformations"].sum())
     evo = int(founded["evolutionary_renewals"].sum())
     rev = int(founded["revolutionary_renewals"].sum())
-    crisis_ends = int(
-        founded["end_cause"].isin(["transformation_failed", "wound_down", "absorbed"]).sum()
-    )
+    # Crises that ended the alliance. A failed new forming after a revolutionary renewal
+    # (``transformation_failed`` from forming) belongs to an episode already counted as
+    # a renewal, so it is not a second episode.
+    crisis_ends = int((founded["ended_from"] == "transforming").sum())
     ended_in_transform = evo + rev + crisis_ends
     # Time at risk of transforming: months since founding, less any re-forming after a
     # revolutionary renewal.

@@ -41,6 +41,7 @@ _FIELDS: dict[str, tuple[type, object]] = {
     "founded_at": (np.int64, -1),
     "phase_since": (np.int64, 0),
     "ended": (np.int64, -1),
+    "ended_from": (np.int8, -1),  # the phase it was in when it ended; -1 while alive
     "initiator": (np.int64, -1),
     "founded": (bool, False),
     "open": (bool, False),

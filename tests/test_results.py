@@ -101,6 +101,29 @@ def test_alive_alliances_are_censored(results):
     assert never.duration.isna().all() and never.founded_at.isna().all()
 
 
+def test_ended_from_is_the_phase_the_end_came_from(results):
+    alliances = results.alliances.set_index("alliance_id")
+    ends = results.events[results.events.to_phase == "dissolved"].set_index("alliance_id")
+    ended = alliances[alliances.ended.notna()]
+    assert alliances[alliances.ended.isna()].ended_from.isna().all()
+    assert (ended.ended_from.astype(str) == ends.from_phase.astype(str).loc[ended.index]).all()
+    # a failed forming after a revolutionary renewal is the only failed forming of a
+    # founded alliance; good and intermediate endings come from evolving or a crisis
+    refailed = ended[ended.founded & (ended.ended_from == "forming")]
+    assert len(refailed) and (refailed.revolutionary_renewals >= 1).all()
+    assert (ended[ended.end_cause == "completed"].ended_from == "evolving").all()
+    assert (ended[ended.end_cause == "absorbed"].ended_from == "transforming").all()
+
+
+def test_renewal_success_counts_each_crisis_episode_once(results):
+    founded = results.alliances[results.alliances.founded]
+    renewals = founded.evolutionary_renewals.sum() + founded.revolutionary_renewals.sum()
+    # every crisis either ends in a renewal or ends the alliance from transforming; a
+    # failed re-forming afterwards is not a second episode
+    episodes = renewals + (founded.ended_from == "transforming").sum()
+    assert results.runs.renewal_success_rate.iloc[0] == pytest.approx(renewals / episodes)
+
+
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])
 def test_save_and_load_round_trip(results, tmp_path, fmt):
     results.save(tmp_path, format=fmt)
