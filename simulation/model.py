@@ -48,6 +48,8 @@ PHASE_MODULES = (
 )
 #: Exit reasons that walk out on the others: the remaining members trust the leaver less.
 WALKOUTS = frozenset({"low_commitment", "did_not_follow", "overcommitted", "left_by_choice"})
+#: An alliance is two organisations at least (and ``min_viable`` members, if more).
+MIN_ALLIANCE = 2
 #: Cause of the end when an alliance falls below ``min_viable`` members, by the phase it
 #: was in at the start of the month.
 TOO_SMALL = {
@@ -206,7 +208,7 @@ class AllianceModel(mesa.Model):
     def _found_alliance(self, initiator: int, members: np.ndarray, is_open: bool) -> None:
         world = self.world
         members = members[world.load[members] < world.capacity[members]]
-        if members.shape[0] < 2 or initiator not in members:
+        if members.shape[0] < max(MIN_ALLIANCE, self.params.min_viable) or initiator not in members:
             return
         centre = world.population.values[members].mean(axis=0)
         need = world.environment.need

@@ -1,9 +1,9 @@
 """The model's parameters: one validated, frozen dataclass.
 
 Every field carries its default, allowed range, unit and meaning in its metadata, which
-``alliances params`` prints and docs/ODD.md tabulates. Construction validates names, types
-and ranges and fails with one line naming the field; unknown names suggest the nearest
-valid one. Time is in months (one step is one month).
+``alliances params`` prints (by group, with the claim each serves). Construction validates
+names, types and ranges and fails with one line naming the field; unknown names suggest the
+nearest valid one. Time is in months (one step is one month).
 """
 
 from __future__ import annotations
@@ -530,6 +530,15 @@ class Params:
     initiators: int = _p(
         3, 1, 20, "organisations", "Partners an initiator invites at the start.", "forming", "C5"
     )
+    forming_invitations: int = _p(
+        1,
+        1,
+        20,
+        "organisations",
+        "Partners a forming alliance still short of members invites each month.",
+        "forming",
+        "C4",
+    )
     strangers_considered: int = _p(
         6,
         0,
@@ -945,6 +954,16 @@ class Params:
         "evolving",
         "C14",
     )
+    pleased_scale: float = _p(
+        0.15,
+        0.01,
+        2.0,
+        "results",
+        "How sharply members' pleasure with results turns from 0 to 1 around the "
+        "aspiration; it is the shared experience that moves trust in evolving.",
+        "evolving",
+        "C2",
+    )
     aspiration_rate: float = _p(
         0.1,
         0.0,
@@ -1238,7 +1257,8 @@ class Params:
         0.0,
         1.0,
         "fit",
-        "A member whose fit with the adopted mission is below this does not follow and leaves.",
+        "A member whose fit with the adopted proposal is below this does not follow and leaves "
+        "(an evolutionary renewal then moves the mission only part way to the proposal).",
         "transforming",
         "C22",
     )
@@ -1314,7 +1334,7 @@ class Params:
         0.6,
         0.0,
         1.0,
-        "relevance",
+        "similarity",
         "Least mission similarity between a transforming alliance and a healthy one for a merger.",
         "transforming",
         "C26",

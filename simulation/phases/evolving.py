@@ -37,7 +37,7 @@ from simulation.state import DISSOLVED, EVOLVING, FOUNDING, TRANSFORMING, World
 
 def pleased(world: World, trend: np.ndarray, aspiration: np.ndarray) -> np.ndarray:
     """How results compare with what the alliance aimed for, in [0, 1]."""
-    return 1.0 / (1.0 + np.exp(-(trend - aspiration) / world.params.worth_scale))
+    return 1.0 / (1.0 + np.exp(-(trend - aspiration) / world.params.pleased_scale))
 
 
 def peer_trend(world: World) -> float:

@@ -171,9 +171,9 @@ def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
     The mission is negotiated (in a first forming; after a revolutionary renewal the new
     mission stands). Members meet: trust moves toward likeness and shared sense of
     mission. Commitment follows each member's fit and trust. Members who do not fit drop
-    out. Alliances short of ``target_size`` invite one more partner. Enough members,
-    trust and consensus: founding, with a governance form chosen. Too long:
-    ``formation_failed``.
+    out. Alliances short of ``target_size`` invite ``forming_invitations`` more partners.
+    Enough members, trust and consensus: founding, with a governance form chosen. Too
+    long: ``formation_failed``.
     """
     p = world.params
     store = world.alliances
@@ -217,7 +217,7 @@ def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
         size = groups.sum(stays)
         consensus = groups.sum(fit * stays) / np.maximum(size, 1.0)
 
-    # Alliances still short of members invite one more partner (C4); a new forming after
+    # Alliances still short of members invite more partners (C4); a new forming after
     # a renewal also invites while it lacks consensus, looking for partners who fit the
     # new mission (C26).
     lacking = renewal & (consensus < p.forming_consensus_needed)
@@ -229,7 +229,7 @@ def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
         owner, invitee = invite(
             world,
             inviters,
-            1,
+            p.forming_invitations,
             world.free(),
             rng,
             alliances=ids[short],
