@@ -17,6 +17,12 @@ import numpy as np
 from simulation.params import Params
 from simulation.schedules import Shock, pressure_path
 
+#: The live shock (the classroom's and the page's Shock button, ``AllianceModel.shock``):
+#: pressure up by this much ...
+SHOCK_SIZE = 0.4
+#: ... for this many months.
+SHOCK_MONTHS = 24
+
 
 class Environment:
     """Pressure path and societal need; advanced once per step by the model."""
@@ -52,7 +58,7 @@ class Environment:
         self.velocity[outside] *= -1.0
         self.need = np.clip(need, 0.0, 1.0)
 
-    def add_shock(self, step: int, size: float, duration: int = 24) -> None:
+    def add_shock(self, step: int, size: float, duration: int = SHOCK_MONTHS) -> None:
         """Raise pressure by ``size`` from ``step`` on, for ``duration`` steps (the live shock)."""
         extra = Shock(at=step, size=size, duration=duration)
         grid = np.arange(self.path.shape[0], dtype=float)

@@ -20,7 +20,7 @@ from simulation.agents import Alliance, Organisation
 from simulation.behaviour import attention, endings
 from simulation.behaviour import commitment as commit
 from simulation.behaviour.production import relevance
-from simulation.environment import Environment
+from simulation.environment import SHOCK_MONTHS, SHOCK_SIZE, Environment
 from simulation.params import Params
 from simulation.phases import evolving, forming, founding, transforming
 from simulation.phases.common import Outcome, groups_of
@@ -422,7 +422,7 @@ class AllianceModel(mesa.Model):
         """Pressure now."""
         return self.world.environment.pressure
 
-    def shock(self, size: float = 0.4, duration: int = 24) -> None:
+    def shock(self, size: float = SHOCK_SIZE, duration: int = SHOCK_MONTHS) -> None:
         """Raise pressure by ``size`` from the next step on, for ``duration`` months."""
         self.world.environment.add_shock(self.steps + 1, size, duration)
 

@@ -49,11 +49,10 @@ from simulation.app.views import (
     PHASE_COLOURS,
     PHASE_LABELS,
     SHOCK_COLOUR,
-    SHOCK_MONTHS,
-    SHOCK_SIZE,
     RunningFigures,
     control_values,
 )
+from simulation.environment import SHOCK_MONTHS, SHOCK_SIZE
 from simulation.errors import AllianceError
 from simulation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
 from simulation.scenarios import SCENARIOS

@@ -18,8 +18,6 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from simulation.app.views import (
-    SHOCK_MONTHS,
-    SHOCK_SIZE,
     Layout,
     RunningFigures,
     model_layout,
@@ -29,6 +27,7 @@ from simulation.app.views import (
     pressure_figure,
     running_figures,
 )
+from simulation.environment import SHOCK_MONTHS, SHOCK_SIZE
 from simulation.i18n import DEFAULT_LANGUAGE
 from simulation.model import AllianceModel
 

@@ -56,10 +56,6 @@ TICK_SIZE = 16
 LEGEND_SIZE = 16
 LINE_WIDTH = 4.0
 
-#: The live shock of the page's Shock button: pressure up by this much ...
-SHOCK_SIZE = 0.4
-#: ... for this many months.
-SHOCK_MONTHS = 24
 #: Grid cells per organisation in the network layout (more: looser islands).
 GRID_CELLS_PER_ORGANISATION = 3.0
 #: The network panel shows [-limit, limit] on both axes (a margin around the layout).

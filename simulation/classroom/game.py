@@ -27,6 +27,7 @@ import numpy as np
 
 from simulation import control
 from simulation.control import ControlError, ControlledModel
+from simulation.environment import SHOCK_MONTHS, SHOCK_SIZE
 from simulation.phases import forming
 from simulation.phases.common import similarity
 from simulation.scenarios import get_scenario
@@ -45,8 +46,6 @@ MAX_INVITES_PER_MONTH = 6
 MODEL_CANDIDATES = 6
 #: Seconds per month: the lecturer's pace control moves within these bounds.
 PACE_MIN, PACE_MAX, PACE_DEFAULT = 3.0, 120.0, 20.0
-#: Size of the shock fired from the lecturer's screen, and its length in months.
-SHOCK_SIZE, SHOCK_MONTHS = 0.4, 24
 #: Entries kept in the lecturer's activity feed.
 FEED_LENGTH = 40
 #: Co-membership lines sent to the lecturer's screen, at most.

@@ -9,7 +9,8 @@ import pytest
 from PIL import Image
 
 from simulation.app.session import LiveRun
-from simulation.app.views import SHOCK_SIZE, control_values
+from simulation.app.views import control_values
+from simulation.environment import SHOCK_SIZE
 from simulation.errors import ParameterError
 
 SMALL = {"n_organisations": 40}

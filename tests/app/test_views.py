@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
+from simulation import environment
 from simulation.app import views
 from simulation.errors import ParameterError
 from simulation.params import Params
@@ -134,7 +135,7 @@ def test_running_figures_match_the_timeseries(stepped_model):
 
 def test_a_shock_shows_as_pending_pressure():
     model = views.new_model("default", {"n_organisations": 30, "pressure": 0.3})
-    model.shock(size=views.SHOCK_SIZE, duration=views.SHOCK_MONTHS)
+    model.shock(size=environment.SHOCK_SIZE, duration=environment.SHOCK_MONTHS)
     figures = views.running_figures(model)
     assert figures.shock_pending
     assert figures.next_pressure == pytest.approx(0.7)
