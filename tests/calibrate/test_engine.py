@@ -162,10 +162,10 @@ draws = 0
     targets = load_targets(
         write(tmp_path, base + "[statistics.share_ended]\nvalue = 0.5\nsource = 'x'")
     )
-    founded = pd.concat(
-        worker.simulate_alliances(targets, {"transform_hazard": truth}, seed)
-        for seed in (101, 202, 303)
-    )
+    # the data are as large as what each particle simulates (the same ``replications``
+    # runs): pooling more runs for the data than for the particles would compare a
+    # low-noise target with noisy simulations and bias the posterior
+    founded = worker.simulate_alliances(targets, {"transform_hazard": truth}, 101)
     founded.to_csv(tmp_path / "truth.csv", index=False)
     text = base + "".join(f"[statistics.{n}]\n" for n in names) + "[data]\nfile = 'truth.csv'\n"
     posterior = run_calibration(write(tmp_path, text, "recover.toml"), tmp_path / "out")
