@@ -44,6 +44,11 @@ def test_foresight_meets_the_crisis_better():
     crisis, foresight = runs("crisis"), runs("foresight")
     assert mean_of(foresight, "survival_72") > mean_of(crisis, "survival_72")
     assert mean_of(foresight, "transformation_rate") < mean_of(crisis, "transformation_rate")
+    # renewals are mostly evolutionary with foresight, mostly revolutionary without
+    for results, evolutionary_most in ((foresight, True), (crisis, False)):
+        founded = pd.concat([r.alliances for r in results])
+        evolutionary = founded.evolutionary_renewals.sum()
+        assert bool(evolutionary > founded.revolutionary_renewals.sum()) is evolutionary_most
 
 
 def test_closed_clubs_are_small_and_alike(default):
