@@ -90,6 +90,41 @@ def complementarity_ratio(form):
     return _complementarity_ratio(tuple(form["seeds"]), form["overrides"]["n_organisations"])
 
 
+def test_3_chain_both_arms_renew_as_often_but_a_leaders_reformings_fail(form):
+    """Pattern 3's main link (ODD 1): collective leadership does not renew more often;
+    after a revolutionary renewal its new forming fails far less often."""
+    per_arm = {}
+    for leadership in (0.0, 1.0):
+        founded = pd.concat(
+            [
+                run(
+                    "default", seed=s, collective_leadership=leadership, **form["overrides"]
+                ).alliances
+                for s in form["seeds"]
+            ]
+        ).query("founded")
+        per_arm[leadership] = (
+            founded.revolutionary_renewals.sum(),
+            (founded.ended_from == "forming").sum(),  # failed re-formings (tests/test_results)
+        )
+    (renewals_leader, failed_leader), (renewals_collective, failed_collective) = (
+        per_arm[0.0],
+        per_arm[1.0],
+    )
+    assert abs(renewals_collective - renewals_leader) < 0.1 * renewals_leader
+    assert failed_collective < 0.25 * failed_leader
+
+
+def test_6_at_the_defaults_results_failures_are_stagnation_crises(form):
+    """ODD 1 and 8: C17 works through stagnation at the defaults; lost meaning and the
+    collective collapse (``lack_of_results``) are all but absent. Change them if this does."""
+    alliances = pooled_alliances(form["seeds"], form["overrides"]["n_organisations"])
+    founded = alliances[alliances.founded]
+    failed = founded[patterns.results_failed(founded)]
+    assert len(failed) and (failed.crisis_cause == "stagnation").mean() > 0.95
+    assert not (founded.end_cause == "lack_of_results").any()
+
+
 def by_complementarity_third(form):
     alliances = pooled_alliances(form["seeds"], form["overrides"]["n_organisations"])
     founded = alliances[alliances.founded].copy()
