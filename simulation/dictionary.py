@@ -194,7 +194,9 @@ ALLIANCES: tuple[Column, ...] = (
         PHASES[:4],
         "Phase it was in when it ended; missing if alive at the horizon. A "
         "transformation_failed from forming is the new forming of a revolutionary renewal "
-        "that did not take; one from transforming is a crisis not overcome.",
+        "that never came together; one from transforming is a crisis not overcome, "
+        "including a renewal that too few members followed to keep the alliance going "
+        "that month. end_cause follows the phase at the start of the month.",
     ),
     _cat(
         "governance",
@@ -244,14 +246,16 @@ ALLIANCES: tuple[Column, ...] = (
         "evolutionary_renewals",
         "int64",
         _COUNT,
-        "Times transforming ended in an evolutionary renewal (back to evolving).",
+        "Times transforming ended in an evolutionary renewal (back to evolving); a renewal the "
+        "alliance did not outlive the month of is not one.",
         ">= 0",
     ),
     _c(
         "revolutionary_renewals",
         "int64",
         _COUNT,
-        "Times transforming ended in a revolutionary renewal (a new forming).",
+        "Times transforming ended in a revolutionary renewal (a new forming); a renewal the "
+        "alliance did not outlive the month of is not one.",
         ">= 0",
     ),
     _c("steps_forming", "int64", "months", "Months spent in forming, over all spells.", ">= 0"),

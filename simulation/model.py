@@ -314,6 +314,12 @@ class AllianceModel(mesa.Model):
         """Move ``alliance`` to ``to_phase``; refuse any transition ``state.ALLOWED`` lacks."""
         store = self.world.alliances
         from_phase = int(store.phase[alliance])
+        if to_phase == DISSOLVED and self._renewed_this_month(alliance, from_phase):
+            # It renewed this month and fell apart before the month was out: the renewal
+            # did not take, and the crisis ended the alliance (the cause is already that
+            # of the phase it started the month in).
+            self._undo_renewal(alliance, from_phase)
+            from_phase = TRANSFORMING
         if (from_phase, to_phase) not in ALLOWED:
             raise RuntimeError(
                 f"transition {PHASES[from_phase]} -> {PHASES[to_phase]} is not allowed "
@@ -351,6 +357,25 @@ class AllianceModel(mesa.Model):
             agent = self.alliance_agents.pop(alliance, None)
             if agent is not None:
                 agent.remove()
+
+    def _renewed_this_month(self, alliance: int, phase: int) -> bool:
+        """Whether ``alliance`` started the month transforming and has renewed since."""
+        started = self._start_phase
+        return (
+            alliance < started.shape[0]
+            and started[alliance] == TRANSFORMING
+            and phase in (EVOLVING, FORMING)
+        )
+
+    def _undo_renewal(self, alliance: int, phase: int) -> None:
+        """Take back this month's renewal of ``alliance`` from its counts and events."""
+        store = self.world.alliances
+        if phase == EVOLVING:
+            store.evolutionary_renewals[alliance] -= 1
+            self.events.drop(self.steps, alliance, "evolutionary_renewal")
+        else:
+            store.revolutionary_renewals[alliance] -= 1
+            self.events.drop(self.steps, alliance, "revolutionary_renewal")
 
     def _departures(self) -> None:
         """Members leave one by one: low commitment (C17), or attention run out (C21)."""

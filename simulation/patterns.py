@@ -27,7 +27,8 @@ def results_failures(alliances: pd.DataFrame) -> float:
     """Share of founded alliances that ended because results failed to appear (C17).
 
     Either the members drifted away (``lack_of_results``) or a results crisis
-    (stagnation, lost meaning) ended without renewal (failed or wound down).
+    (stagnation, lost meaning) ended the alliance in the crisis itself, without renewal
+    (failed or wound down).
     """
     founded = alliances[alliances["founded"]]
     if not len(founded):
@@ -38,8 +39,9 @@ def results_failures(alliances: pd.DataFrame) -> float:
 def results_failed(alliances: pd.DataFrame) -> pd.Series:
     """Per alliance: whether it ended because results failed to appear (as above).
 
-    Only endings in the crisis itself count: the new forming of a revolutionary renewal
-    that fails afterwards fails for want of trust or consensus around the new mission.
+    Only endings in the crisis itself count (``ended_from`` transforming): a new forming
+    after a revolutionary renewal that fails later is a renewal that did not hold, not a
+    results failure.
     """
     cause = alliances["end_cause"].astype("string")
     crisis = alliances["crisis_cause"].isin(RESULTS_CRISES)

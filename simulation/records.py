@@ -62,6 +62,17 @@ class EventLog:
         form = None if governance is None else FORMS[governance]
         self.rows.append((step, alliance, src, PHASES[to_phase], cause, form))
 
+    def drop(self, step: int, alliance: int, cause: str) -> None:
+        """Remove the latest event of ``alliance`` at ``step`` with ``cause``."""
+        for k in range(len(self.rows) - 1, -1, -1):
+            row = self.rows[k]
+            if row[0] != step:
+                break
+            if row[1] == alliance and row[4] == cause:
+                del self.rows[k]
+                return
+        raise ValueError(f"no {cause} of alliance {alliance} at step {step} to drop")
+
     def table(self, run_id: str) -> pd.DataFrame:
         """The ``events`` table."""
         frame = pd.DataFrame(
@@ -249,9 +260,10 @@ def run_summary(
     transformations = int(founded["transformations"].sum())
     evo = int(founded["evolutionary_renewals"].sum())
     rev = int(founded["revolutionary_renewals"].sum())
-    # Crises that ended the alliance. A failed new forming after a revolutionary renewal
-    # (``transformation_failed`` from forming) belongs to an episode already counted as
-    # a renewal, so it is not a second episode.
+    # Crises that ended the alliance (a renewal the alliance did not outlive the month of
+    # is one of them, not a renewal). A new forming after a revolutionary renewal that
+    # later fails (``transformation_failed`` from forming) belongs to an episode already
+    # counted as a renewal, so it is not a second episode.
     crisis_ends = int((founded["ended_from"] == "transforming").sum())
     ended_in_transform = evo + rev + crisis_ends
     # Time at risk of transforming: months since founding, less any re-forming after a

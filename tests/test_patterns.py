@@ -90,9 +90,9 @@ def complementarity_ratio(form):
     return _complementarity_ratio(tuple(form["seeds"]), form["overrides"]["n_organisations"])
 
 
-def test_3_chain_both_arms_renew_as_often_but_a_leaders_reformings_fail(form):
-    """Pattern 3's main link (ODD 1): collective leadership does not renew more often;
-    after a revolutionary renewal its new forming fails far less often."""
+def test_3_chain_a_leaders_revolutions_fall_apart_as_they_are_adopted(form):
+    """Pattern 3's main link (ODD 1): fewer members follow one leader's far proposal, so
+    more revolutions leave too few members and the crisis ends the alliance instead."""
     per_arm = {}
     for leadership in (0.0, 1.0):
         founded = pd.concat(
@@ -103,16 +103,16 @@ def test_3_chain_both_arms_renew_as_often_but_a_leaders_reformings_fail(form):
                 for s in form["seeds"]
             ]
         ).query("founded")
-        per_arm[leadership] = (
-            founded.revolutionary_renewals.sum(),
-            (founded.ended_from == "forming").sum(),  # failed re-formings (tests/test_results)
+        failed = (founded.ended_from == "transforming") & (
+            founded.end_cause == "transformation_failed"
         )
-    (renewals_leader, failed_leader), (renewals_collective, failed_collective) = (
+        per_arm[leadership] = (founded.revolutionary_renewals.sum(), failed.sum())
+    (revolutions_leader, failed_leader), (revolutions_collective, failed_collective) = (
         per_arm[0.0],
         per_arm[1.0],
     )
-    assert abs(renewals_collective - renewals_leader) < 0.1 * renewals_leader
-    assert failed_collective < 0.25 * failed_leader
+    assert revolutions_collective > 1.5 * revolutions_leader
+    assert failed_collective < 0.5 * failed_leader
 
 
 def test_6_at_the_defaults_results_failures_are_stagnation_crises(form):
@@ -140,21 +140,37 @@ def test_3_tension_within_runs_complementary_founders_are_less_alike_and_trust_l
     assert spread.iloc[-1] > spread.iloc[0] and trust.iloc[-1] < trust.iloc[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known: within runs complementarity does not lower the hazard of a results "
-    "failure at the calibrated defaults (ODD 1)",
-)
 def test_6_within_runs_complementary_founders_fail_less_for_lack_of_results(form):
     """Pattern 6 read from the founding covariates of the same runs (no lever moved).
 
     A cause-specific Cox model holds C3's tension (value spread, trust) and size constant:
-    more complementary founders should have a lower hazard of ending for lack of results.
+    more complementary founders have a lower hazard of ending for lack of results.
     """
-    if form is SMALL:
-        pytest.skip("over 4 seeds the sign of a null effect is a coin flip (full form only)")
     ratio = complementarity_ratio(form)
-    assert ratio.hazard_ratio < 1 and ratio.ci_high < 1, ratio
+    assert ratio.hazard_ratio < 1, ratio
+
+
+@pytest.mark.xfail(
+    strict=True, reason="known: at the calibrated defaults the interval reaches 1 (ODD 1)"
+)
+def test_6_within_runs_the_interval_excludes_no_effect(form):
+    if form is SMALL:
+        pytest.skip("an interval over 4 seeds says little (full form only)")
+    ratio = complementarity_ratio(form)
+    assert ratio.ci_high < 1, ratio
+
+
+@pytest.mark.slow
+def test_6_within_runs_holds_when_aspiration_follows_only_the_peers():
+    """ODD 1: the own-trend part of aspiration hides pattern 6 within runs."""
+    alliances = pd.concat(
+        [
+            run("default", seed=s, social_aspiration=1.0, **FULL["overrides"]).alliances
+            for s in FULL["seeds"]
+        ]
+    )
+    ratio = patterns.within_runs(alliances).loc["founding_complementarity"]
+    assert ratio.ci_high < 1, ratio
 
 
 def test_a_results_failure_is_an_ending_in_the_results_crisis_itself():
