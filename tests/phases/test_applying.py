@@ -14,7 +14,8 @@ def causes(model):
 
 def test_an_ending_takes_the_cause_of_the_phase_at_the_start_of_the_month():
     # The leader's renewal is adopted; the two others do not follow and leave: the alliance
-    # renewed (it is evolving now) but fell below min_viable in the same month.
+    # renewed but fell below min_viable in the same month. That renewal did not take: it
+    # is not counted, and the crisis ended the alliance (not lack_of_results).
     values = [[0.5, 0.5], [1.0, 1.0], [0.0, 0.0]]
     p = params2(renewal_rate=1.0, collective_leadership=0.0, absorption_rate=0.0)
     ended = []
@@ -24,10 +25,15 @@ def test_an_ending_takes_the_cause_of_the_phase_at_the_start_of_the_month():
         a = add_alliance(world, [0, 1, 2], TRANSFORMING, since=9, governance=0, cohesion=0.5)
         model = model_of(world, seed)
         model.step()
-        if (a, "evolving", "evolutionary_renewal") in causes(model):
-            assert world.alliances.phase[a] == DISSOLVED
-            ended.append(world.alliances.end_cause[a])
-    assert ended and set(ended) == {"transformation_failed"}  # not lack_of_results
+        store = world.alliances
+        if store.phase[a] == DISSOLVED:
+            assert causes(model) == [(a, "dissolved", store.end_cause[a])]
+            assert store.ended_from[a] == TRANSFORMING
+            assert store.evolutionary_renewals[a] == store.revolutionary_renewals[a] == 0
+            reasons = [world.members.exit_reason[r] for r in range(3)]
+            assert reasons.count("did_not_follow") == 2
+            ended.append(store.end_cause[a])
+    assert ended and set(ended) == {"transformation_failed"}
 
 
 def test_founders_are_every_member_at_the_first_founding():
