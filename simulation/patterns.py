@@ -114,6 +114,10 @@ def figures(results) -> dict[str, float]:
     alliances = results.alliances
     founded = alliances[alliances["founded"]]
     row["results_failures"] = results_failures(alliances)
+    # crises that ended the alliance as a failure (pattern 3's chain)
+    in_crisis = (founded["ended_from"] == "transforming").fillna(False)
+    failed = (founded["end_cause"] == "transformation_failed").fillna(False)
+    row["crisis_failures"] = float((in_crisis & failed).sum())
     row["peak_open"] = float(founded[founded["open"]]["peak_size"].mean())
     row["peak_closed"] = float(founded[~founded["open"]]["peak_size"].mean())
     row["open_minus_closed"] = row["peak_open"] - row["peak_closed"]
@@ -267,6 +271,7 @@ def measure(
     seeds: Iterable[int] = range(24),
     overrides: dict[str, Any] | None = None,
     mapper: Callable = map,
+    arms: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     """Effect sizes of one pattern: a row per figure with means, difference and interval.
 
@@ -275,9 +280,10 @@ def measure(
         seeds: the seeds of both arms (paired by seed).
         overrides: parameters set in both arms (e.g. a smaller ``n_organisations``).
         mapper: ``map`` or a pool's ``map`` to spread the runs.
+        arms: the per-run figures of both arms from ``runs_for``, if already run.
     """
     item = pattern(item) if isinstance(item, int) else item
-    low, high = runs_for(item, seeds, overrides, mapper)
+    low, high = runs_for(item, seeds, overrides, mapper) if arms is None else arms
     rng = np.random.default_rng(item.number)
     rows = []
     for figure, sign in item.expect.items():
