@@ -448,7 +448,8 @@ _SUMMARIES: tuple[Column, ...] = (
         "float64",
         _SHARE,
         "Renewals that held for 24 months (no new crisis, no end), per crisis episode "
-        "observed that long; NaN if none.",
+        "resolved (by a renewal or an ending) at least 24 months before the horizon; NaN "
+        "if none.",
         "0 to 1",
     ),
     _c(

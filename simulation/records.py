@@ -246,7 +246,8 @@ def run_summary(
     founding. Renewal success is the share of finished transformation episodes that ended
     in a renewal (an ending from transforming being the other way an episode finishes);
     the lasting renewal rate (with ``events``) counts only renewals that held
-    for ``LASTING`` months (no new crisis, no end), per episode observed that long. The
+    for ``LASTING`` months (no new crisis, no end), per episode observed that long (a
+    renewal or a crisis ending at least ``LASTING`` months before the horizon). The
     transformation rate is per alliance-year lived since founding (outside forming), so
     short-lived alliances count fairly. Outcome shares are among
     the ended founded alliances. Survival at 72 months is NaN when fewer than 72 months
@@ -300,7 +301,11 @@ def run_summary(
     if events is not None:
         # Successful renewals: those that held, per crisis episode seen long enough.
         held, seen = lasting_renewals(events, horizon, founded["alliance_id"])
-        episodes = seen + crisis_ends
+        # Crisis endings count in the same window as renewals: at least ``LASTING``
+        # months before the horizon.
+        in_window = founded["ended"] + LASTING <= horizon
+        seen_ends = int(((founded["ended_from"] == "transforming") & in_window).fillna(False).sum())
+        episodes = seen + seen_ends
         summary["lasting_renewal_rate"] = held / episodes if episodes else float("nan")
     for kind in OUTCOME_KINDS:
         summary[f"share_{kind}"] = float((outcome == kind).mean()) if len(ended) else float("nan")

@@ -149,6 +149,33 @@ def test_every_crisis_ends_in_a_renewal_an_ending_or_the_horizon(results):
     assert results.runs.renewal_success_rate.iloc[0] == pytest.approx(renewals / finished)
 
 
+def test_lasting_renewals_count_endings_and_renewals_in_the_same_window(long_run):
+    # an episode counts once it is resolved at least 24 months before the horizon, by a
+    # renewal (which lasts if no new crisis and no end follows within 24 months) or by
+    # an ending in the crisis; recomputed here from the events, alliance by alliance
+    results, horizon, window = long_run, 240, 24
+    founded = results.alliances[results.alliances.founded]
+    moves = results.events[results.events.alliance_id.isin(founded.alliance_id)]
+    held = episodes = 0
+    for _, rows in moves.groupby("alliance_id"):
+        steps, causes, to = rows.step.tolist(), rows.cause.tolist(), rows.to_phase.tolist()
+        for k, (step, cause) in enumerate(zip(steps, causes, strict=True)):
+            if step + window > horizon:
+                continue
+            if cause in ("evolutionary_renewal", "revolutionary_renewal"):
+                episodes += 1
+                later = [
+                    s
+                    for s, t in zip(steps[k + 1 :], to[k + 1 :], strict=True)
+                    if t in ("transforming", "dissolved")
+                ]
+                held += not later or later[0] > step + window
+            elif to[k] == "dissolved" and rows.from_phase.iloc[k] == "transforming":
+                episodes += 1
+    assert episodes > 50
+    assert results.runs.lasting_renewal_rate.iloc[0] == pytest.approx(held / episodes)
+
+
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])
 def test_save_and_load_round_trip(results, tmp_path, fmt):
     results.save(tmp_path, format=fmt)
