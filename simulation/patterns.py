@@ -118,6 +118,11 @@ def figures(results) -> dict[str, float]:
     in_crisis = (founded["ended_from"] == "transforming").fillna(False)
     failed = (founded["end_cause"] == "transformation_failed").fillna(False)
     row["crisis_failures"] = float((in_crisis & failed).sum())
+    # crises that ended the alliance in any way, and new formings after a revolutionary
+    # renewal that never came together (pattern 4's chain)
+    row["crisis_ends"] = float(in_crisis.sum())
+    reformed = (founded["ended_from"] == "forming").fillna(False)
+    row["reforming_failures"] = float((reformed & failed).sum())
     row["peak_open"] = float(founded[founded["open"]]["peak_size"].mean())
     row["peak_closed"] = float(founded[~founded["open"]]["peak_size"].mean())
     row["open_minus_closed"] = row["peak_open"] - row["peak_closed"]

@@ -113,6 +113,17 @@ def test_3_chain_a_leaders_revolutions_fall_apart_as_they_are_adopted(form):
     assert failed_collective < 0.5 * failed_leader
 
 
+def test_4_chain_careful_re_formings_fail_to_come_together(form):
+    """Pattern 4's reversal (ODD 1): the new forming after a revolutionary renewal must
+    pass the same strict thresholds, and careful ones often never do."""
+    careless, careful = arms(4, form)
+    share = [
+        arm.reforming_failures.sum() / arm.revolutionary_renewals.sum()
+        for arm in (careless, careful)
+    ]
+    assert share[0] < 0.05 and share[1] > 0.15, share
+
+
 def test_6_at_the_defaults_results_failures_are_stagnation_crises(form):
     """ODD 1 and 8: C17 works through stagnation at the defaults; lost meaning and the
     collective collapse (``lack_of_results``) are all but absent. Change them if this does."""
