@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from simulation.errors import ConfigError
+
 #: Crises about results: a sustained shortfall below aspiration (stagnation), or members
 #: who lost the will to invest because membership no longer paid (lost meaning) (C17, C21).
 RESULTS_CRISES = ("stagnation", "lost_meaning")
@@ -43,6 +45,7 @@ def results_failed(alliances: pd.DataFrame) -> pd.Series:
     after a revolutionary renewal that fails later is a renewal that did not hold, not a
     results failure.
     """
+    _require_ended_from(alliances)
     cause = alliances["end_cause"].astype("string")
     crisis = alliances["crisis_cause"].isin(RESULTS_CRISES)
     in_crisis = (alliances["ended_from"] == "transforming").fillna(False)
@@ -50,6 +53,15 @@ def results_failed(alliances: pd.DataFrame) -> pd.Series:
         cause.isin(["transformation_failed", "wound_down"]) & crisis & in_crisis
     ).fillna(False)
     return (ended_in_crisis | (cause == "lack_of_results").fillna(False)).astype(bool)
+
+
+def _require_ended_from(alliances: pd.DataFrame) -> None:
+    """Tables saved before ``ended_from`` existed cannot tell a crisis ending apart."""
+    if "ended_from" not in alliances.columns:
+        raise ConfigError(
+            "the alliances table has no 'ended_from' column (saved by an older version); "
+            "run the simulation again to read crisis endings"
+        )
 
 
 #: Founding covariates the within-run reading of pattern 6 holds constant: C3's tension
@@ -112,6 +124,7 @@ def figures(results) -> dict[str, float]:
     """Per-run figures the patterns read: the ``runs`` summary plus a few derived ones."""
     row = results.runs.iloc[0].to_dict()
     alliances = results.alliances
+    _require_ended_from(alliances)
     founded = alliances[alliances["founded"]]
     row["results_failures"] = results_failures(alliances)
     # crises that ended the alliance as a failure (pattern 3's chain)

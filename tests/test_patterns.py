@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from simulation import patterns, run
+from simulation.errors import ConfigError
 
 SMALL = {"seeds": range(4), "overrides": {"n_organisations": 300}}
 FULL = {"seeds": range(24), "overrides": {"n_organisations": 300}}
@@ -197,3 +198,6 @@ def test_a_results_failure_is_an_ending_in_the_results_crisis_itself():
         columns=["end_cause", "crisis_cause", "ended_from", "counted"],
     )
     assert patterns.results_failed(rows).tolist() == rows["counted"].tolist()
+    # a table saved before ``ended_from`` existed gets one line saying so
+    with pytest.raises(ConfigError, match="no 'ended_from' column"):
+        patterns.results_failed(rows.drop(columns="ended_from"))
