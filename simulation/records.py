@@ -234,6 +234,20 @@ def lasting_renewals(events: pd.DataFrame, horizon: int, ids: pd.Series) -> tupl
     return held, observed
 
 
+def years_at_risk(founded: pd.DataFrame) -> float:
+    """Alliance-years at risk of transforming.
+
+    Months since founding, less any re-forming after a revolutionary renewal (when the
+    table has the columns to tell), over 12.
+    """
+    duration = founded["duration"].to_numpy(dtype=float)
+    if {"founded_at", "born", "steps_forming"} <= set(founded.columns):
+        first_forming = (founded["founded_at"] - founded["born"]).to_numpy(dtype=float)
+        reforming = founded["steps_forming"].to_numpy(dtype=float) - first_forming
+        duration = (duration - reforming).clip(min=0)
+    return float(duration.sum()) / 12.0
+
+
 def run_summary(
     alliances: pd.DataFrame,
     horizon: int,
@@ -267,11 +281,7 @@ def run_summary(
     # counted as a renewal, so it is not a second episode.
     crisis_ends = int((founded["ended_from"] == "transforming").sum())
     ended_in_transform = evo + rev + crisis_ends
-    # Time at risk of transforming: months since founding, less any re-forming after a
-    # revolutionary renewal.
-    first_forming = (founded["founded_at"] - founded["born"]).to_numpy(dtype=float)
-    reforming = founded["steps_forming"].to_numpy(dtype=float) - first_forming
-    years = float((duration - reforming).clip(min=0).sum()) / 12.0
+    years = years_at_risk(founded)
     long_enough = horizon - warmup >= 72
     ended = founded[observed]
     outcome = ended["end_outcome"]
@@ -282,8 +292,8 @@ def run_summary(
         "survival_72": survival_at(duration, observed, 72)
         if n_founded and long_enough
         else float("nan"),
-        "ended_within_72": float(((duration <= 72) & observed).sum() / max(observed.sum(), 1))
-        if n_founded and long_enough
+        "ended_within_72": float(((duration <= 72) & observed).sum() / observed.sum())
+        if observed.any() and long_enough
         else float("nan"),
         "median_lifespan": kaplan_meier_median(duration, observed) if n_founded else float("nan"),
         "transformations": transformations,

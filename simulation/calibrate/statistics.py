@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from simulation.records import kaplan_meier, kaplan_meier_median, survival_at
+from simulation.records import kaplan_meier, kaplan_meier_median, survival_at, years_at_risk
 
 #: A statistic a run cannot compute counts as a miss of this many tolerances.
 MISSING_MISS = 10.0
@@ -39,7 +39,8 @@ def founded_alliances(alliances: pd.DataFrame, warmup: int = 0) -> pd.DataFrame:
 
     Returns:
         Columns ``duration`` (months from founding), ``event_observed``, ``end_outcome``,
-        ``transformations`` and ``peak_size``, one row per counted alliance.
+        ``transformations``, ``peak_size``, ``born``, ``founded_at`` and ``steps_forming``,
+        one row per counted alliance.
     """
     frame = alliances[alliances["founded_at"].notna() & (alliances["born"] >= warmup)]
     return pd.DataFrame(
@@ -49,6 +50,10 @@ def founded_alliances(alliances: pd.DataFrame, warmup: int = 0) -> pd.DataFrame:
             "end_outcome": frame["end_outcome"].astype("string").to_numpy(),
             "transformations": frame["transformations"].to_numpy(dtype=float),
             "peak_size": frame["peak_size"].to_numpy(dtype=float),
+            # to leave re-forming months out of the time at risk, as the runs table does
+            "born": frame["born"].to_numpy(dtype=float),
+            "founded_at": frame["founded_at"].to_numpy(dtype=float),
+            "steps_forming": frame["steps_forming"].to_numpy(dtype=float),
         }
     )
 
@@ -93,7 +98,7 @@ def _estimate_one(name, frame, duration, observed) -> tuple[float, float]:
         p = float((ended == name.removeprefix("share_")).mean())
         return p, math.sqrt(p * (1 - p) / len(ended))
     if name == "transformation_rate":
-        years = float(duration.sum()) / 12.0
+        years = years_at_risk(frame)
         if years <= 0:
             return nan, nan
         count = float(frame["transformations"].sum())

@@ -39,6 +39,28 @@ def test_warmup_keeps_alliances_born_after_it(results):
     assert len(later) == int((born >= 36).sum()) < len(everything)
 
 
+def test_the_statistics_are_those_of_the_runs_table():
+    # the same cohort (founded, born after the warm-up) and the same estimators
+    results = run("default", seed=3, n_organisations=150, warmup=36)
+    row = results.runs.iloc[0]
+    frame = statistics.founded_alliances(results.alliances, warmup=36)
+    names = [
+        "median_lifespan",
+        "survival_72",
+        "share_ended",
+        "share_success",
+        "share_intermediate",
+        "share_failure",
+        "transformation_rate",
+        "mean_peak_size",
+    ]
+    got = {name: value for name, (value, _) in statistics.estimate(frame, names).items()}
+    assert got["share_ended"] == pytest.approx(1.0 - row.survival_rate)
+    for name in names:
+        if name != "share_ended":
+            assert np.isfinite(got[name]) and got[name] == pytest.approx(row[name]), name
+
+
 def test_outcomes_follow_the_causes(results):
     founded = statistics.founded_alliances(results.alliances)
     ended = founded[founded.event_observed]
