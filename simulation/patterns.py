@@ -104,14 +104,12 @@ def within_runs(alliances: pd.DataFrame) -> pd.DataFrame:
 
 
 def _foundings(results) -> pd.Series:
-    events = results.events
-    return events[(events["to_phase"] == "founding") & (events["cause"] == "founded")][
-        "step"
-    ].sort_values()
+    """Months of the run's first foundings (a re-founding after a renewal is not one)."""
+    return results.alliances["founded_at"].dropna().sort_values()
 
 
 def months_to_foundings(results, k: int = 10) -> float:
-    """Month of the k-th founding in the run (the horizon if fewer)."""
+    """Month of the k-th alliance founded in the run (the horizon if fewer)."""
     foundings = _foundings(results)
     return (
         float(foundings.iloc[k - 1])
@@ -121,9 +119,15 @@ def months_to_foundings(results, k: int = 10) -> float:
 
 
 def figures(results) -> dict[str, float]:
-    """Per-run figures the patterns read: the ``runs`` summary plus a few derived ones."""
+    """Per-run figures the patterns read: the ``runs`` summary plus a few derived ones.
+
+    Figures of alliances count those born at or after the warm-up, as the summary does;
+    the months to the first foundings count from the start of the run.
+    """
     row = results.runs.iloc[0].to_dict()
+    # the cohort of the runs summary: alliances born at or after the warm-up
     alliances = results.alliances
+    alliances = alliances[alliances["born"] >= row.get("warmup", 0)]
     _require_ended_from(alliances)
     founded = alliances[alliances["founded"]]
     row["results_failures"] = results_failures(alliances)

@@ -201,3 +201,15 @@ def test_a_results_failure_is_an_ending_in_the_results_crisis_itself():
     # a table saved before ``ended_from`` existed gets one line saying so
     with pytest.raises(ConfigError, match="no 'ended_from' column"):
         patterns.results_failed(rows.drop(columns="ended_from"))
+
+
+def test_figures_read_the_cohort_of_the_runs_summary():
+    results = run("default", seed=1, n_organisations=200, warmup=60)
+    got = patterns.figures(results)
+    cohort = results.alliances[results.alliances.born >= 60]
+    founded = cohort[cohort.founded]
+    assert got["alliances_founded"] == len(founded)
+    assert got["results_failures"] == patterns.results_failures(cohort)
+    assert got["crisis_ends"] == (founded.ended_from == "transforming").sum()
+    # the months to the first foundings count first foundings, from the start of the run
+    assert got["months_to_10_foundings"] == sorted(results.alliances.founded_at.dropna())[9]
