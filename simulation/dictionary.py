@@ -409,7 +409,8 @@ _SUMMARIES: tuple[Column, ...] = (
         "ended_within_72",
         "float64",
         _SHARE,
-        "Of the counted alliances that ended, the share that ended within 72 months.",
+        "Of the counted alliances that ended, the share that ended within 72 months; NaN if "
+        "none ended or the horizon is shorter.",
         "0 to 1",
     ),
     _c(

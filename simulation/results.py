@@ -131,7 +131,8 @@ class Results:
             f"{runs['transformation_rate'].mean():.2f} per alliance-year); renewals "
             f"{int(runs['evolutionary_renewals'].sum())} evolutionary, "
             f"{int(runs['revolutionary_renewals'].sum())} revolutionary "
-            f"(success {_pct(runs['renewal_success_rate'].mean())})"
+            f"({_pct(runs['renewal_success_rate'].mean())} of crises renewed, "
+            f"{_pct(runs['lasting_renewal_rate'].mean())} for at least two years)"
         )
         ends = ", ".join(f"{c} {int(runs[f'ends_{c}'].sum())}" for c in END_CAUSES)
         lines.append(f"ends by cause: {ends}")
