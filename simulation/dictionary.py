@@ -214,14 +214,15 @@ ALLIANCES: tuple[Column, ...] = (
         "founding_size",
         "Int64",
         "organisations",
-        "Members when it was founded; missing if never founded.",
+        "Founders: members at its first founding (as n_founders); missing if never founded.",
         ">= 1",
     ),
     _c(
         "founding_value_spread",
         "float64",
         "distance",
-        "Spread of the founders' values around the mission at founding; NaN if never founded.",
+        "Spread of the founders' values around their centre (root mean square distance) at "
+        "founding; NaN if never founded.",
         ">= 0",
     ),
     _c(
@@ -235,10 +236,17 @@ ALLIANCES: tuple[Column, ...] = (
         "founding_trust",
         "float64",
         "trust",
-        "Mean mutual trust among the members at founding; NaN if never founded.",
+        "Mean trust of each founder in each other founder at the end of the founding month; "
+        "NaN if never founded.",
         "0 to 1",
     ),
-    _c("n_founders", "int64", "organisations", "Members it was initiated with.", ">= 2"),
+    _c(
+        "n_founders",
+        "int64",
+        "organisations",
+        "Founders: members at its first founding (0 if never founded).",
+        "0, or >= 2",
+    ),
     _c("peak_size", "int64", "organisations", "Largest number of members it ever had.", ">= 0"),
     _c("open", "bool", "-", "Whether it admits newcomers (open) rather than closed (C15)."),
     _c("transformations", "int64", _COUNT, "Times it entered transforming.", ">= 0"),
@@ -358,7 +366,12 @@ MEMBERSHIPS: tuple[Column, ...] = (
     _c("org_id", "int64", "-", "Id of the organisation within its run (from 0).", ">= 0"),
     _c("joined", "int64", _MONTH, "Month the membership spell began.", ">= 0"),
     _c("left", "Int64", _MONTH, "Month it ended; missing if current at the horizon.", ">= joined"),
-    _c("founder", "bool", "-", "Whether the organisation was among those who initiated it."),
+    _c(
+        "founder",
+        "bool",
+        "-",
+        "Whether the organisation was a member at the alliance's first founding.",
+    ),
     _c(
         "exit_reason",
         "string",

@@ -338,6 +338,13 @@ class AllianceModel(mesa.Model):
                 rows = members.of(alliance)
                 members.founder[rows] = True
                 store.n_founders[alliance] = rows.shape[0]
+                size, spread, complementary, trust = forming.founding_covariates(
+                    self.world, alliance
+                )
+                store.founding_size[alliance] = size
+                store.founding_value_spread[alliance] = spread
+                store.founding_complementarity[alliance] = complementary
+                store.founding_trust[alliance] = trust
             if store.governance_at_founding[alliance] < 0:
                 store.governance_at_founding[alliance] = store.governance[alliance]
         elif to_phase == TRANSFORMING:

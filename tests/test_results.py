@@ -125,6 +125,17 @@ def test_ended_from_is_the_phase_the_end_came_from(long_run):
     assert (ended[ended.end_cause == "absorbed"].ended_from == "transforming").all()
 
 
+def test_founding_covariates_are_those_of_the_founders(long_run):
+    alliances = long_run.alliances
+    founded = alliances[alliances.founded]
+    founders = long_run.memberships[long_run.memberships.founder]
+    counted = founders.alliance_id.value_counts().reindex(founded.alliance_id, fill_value=0)
+    assert (founded.founding_size.to_numpy() == founded.n_founders.to_numpy()).all()
+    assert (counted.to_numpy() == founded.n_founders.to_numpy()).all()
+    assert (alliances[~alliances.founded].n_founders == 0).all()
+    assert founded.founding_trust.between(0, 1).all()
+
+
 def test_a_renewal_the_alliance_does_not_outlive_the_month_of_is_a_crisis_end(long_run):
     results = long_run
     events = results.events

@@ -165,6 +165,27 @@ def initiate(world: World, rng: np.random.Generator) -> Outcome:
     return outcome
 
 
+def founding_covariates(world: World, alliance: int) -> tuple[int, float, float, float]:
+    """What analysts compare alliances by, read from its founders at the first founding.
+
+    The founders' number, the spread of their values around their centre, how far their
+    capabilities complement each other (``complementarity_of``) and their mean mutual
+    trust over every ordered pair.
+    """
+    groups = groups_of(world, np.array([alliance]))
+    orgs = groups.org
+    values = world.population.values[orgs]
+    src, dst = np.nonzero(~np.eye(orgs.shape[0], dtype=bool))
+    trust = world.trust.get(orgs[src], orgs[dst])
+    mean_trust = float(trust.mean()) if trust.shape[0] else world.params.trust_baseline
+    return (
+        int(orgs.shape[0]),
+        float(groups.spread(values)[0]),
+        float(complementarity_of(world, groups)[0]),
+        mean_trust,
+    )
+
+
 def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
     """One month of forming for alliances ``ids``.
 
@@ -246,19 +267,12 @@ def step(world: World, ids: np.ndarray, rng: np.random.Generator) -> Outcome:
     )
     r = np.flatnonzero(ready)
     if r.shape[0]:
-        # What the founders settle at founding: the governance form (C6, C13), and the
-        # founding covariates analysts compare alliances by.
+        # What the founders settle at founding: the governance form (C6, C13). The
+        # founding covariates are read from the founders once the month's moves are done
+        # (``founding_covariates``).
         stand = standing(world, groups, left, right, trust, mean_trust, fit)
         outcome.governance.append((ids[r], stand.best(p)[r]))
         outcome.update("lead", ids[r], stand.lead[r])
-        never = r[~store.founded[ids[r]]]
-        values = world.population.values[groups.org]
-        outcome.update("founding_size", ids[never], size[never].astype(np.int64))
-        outcome.update("founding_value_spread", ids[never], groups.spread(values)[never])
-        outcome.update(
-            "founding_complementarity", ids[never], complementarity_of(world, groups)[never]
-        )
-        outcome.update("founding_trust", ids[never], mean_trust[never])
     outcome.move(ids[ready], FOUNDING, "founded")
     failed = ~ready & (age >= p.forming_patience)
     # A new forming after a revolutionary renewal that fails is a renewal that failed.

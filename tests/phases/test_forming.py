@@ -45,7 +45,9 @@ def test_misfits_drop_out_instead_of_blocking(rng):
     assert reason == "misfit"
     assert sorted(world.members.org[rows].tolist()) == [3, 4]  # C4
     assert founded(dropping, 0)
-    assert updates(dropping)["founding_size"][0] == 3  # the misfits are not counted
+    world.members.end(rows, 8, reason)  # as the model does before the founding
+    world.refresh()
+    assert forming.founding_covariates(world, 0)[0] == 3  # the misfits are not founders
     blocked, _ = outcomes[0.0]
     assert not blocked.exits and not founded(blocked, 0)  # they would block consensus
 
@@ -185,22 +187,20 @@ def test_a_governance_form_is_chosen_and_covariates_set_at_founding(rng):
     outcome = forming.step(world, np.array([a]), rng)
     ((ids, forms),) = outcome.governance
     assert ids.tolist() == [a] and forms[0] == governance.SHARED  # small, dense, agreed
-    got = updates(outcome)
-    assert got["founding_size"][0] == 3
-    assert 0 < got["founding_value_spread"][0] < 0.05
-    assert np.isclose(got["founding_complementarity"][0], 0.9 - 0.5)
-    assert np.isclose(got["founding_trust"][0], 0.9)
-    assert got["lead"][0] in (0, 1, 2)
+    assert updates(outcome)["lead"][0] in (0, 1, 2)
+    size, spread, complementarity, trust = forming.founding_covariates(world, a)
+    assert size == 3 and 0 < spread < 0.05
+    assert np.isclose(complementarity, 0.9 - 0.5)
+    assert np.isclose(trust, 0.9)
 
 
-def test_a_refounding_keeps_the_founding_covariates(rng):
+def test_a_refounding_chooses_a_governance_form_again(rng):
     world = make_world(ALIKE, params=params2())
     set_trust(world, 0.9)
     a = add_alliance(world, [0, 1, 2], FORMING, since=8, revolutionary_renewals=1)
     world.alliances.founded[a] = True
     outcome = forming.step(world, np.array([a]), rng)
     assert founded(outcome, a) and outcome.governance
-    assert "founding_size" not in updates(outcome)
 
 
 def test_trust_moves_toward_likeness_and_a_shared_sense_of_mission(rng):
