@@ -1339,6 +1339,16 @@ class Params:
         "transforming",
         "C26",
     )
+    absorption_movers: int = _p(
+        1,
+        1,
+        1000,
+        "members",
+        "Least number of a transforming alliance's members who must fit a healthy alliance's "
+        "mission (admission_fit) for a merger into it: a merger carries members over.",
+        "transforming",
+        "C26",
+    )
     absorption_candidates: int = _p(
         8,
         1,

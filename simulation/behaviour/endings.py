@@ -85,8 +85,11 @@ def absorbers(
     Each month, with probability ``absorption_rate``, a transforming alliance considers
     ``absorption_candidates`` evolving alliances that are doing well (results at or
     above aspiration) and more relevant than it; it merges into the closest whose mission
-    is similar by at least ``absorption_fit``.
+    is similar by at least ``absorption_fit`` and that at least ``absorption_movers`` of
+    its members fit well enough to be admitted (``admission_fit``): a merger carries
+    members over, or it is no merger.
     """
+    from simulation.behaviour.commitment import fit
     from simulation.population import distance
     from simulation.state import EVOLVING
 
@@ -104,6 +107,11 @@ def absorbers(
         need = world.environment.need
         their_relevance = 1.0 - distance(store.mission[sample], need) / p.relevance_scale
         good = (similar >= p.absorption_fit) & (their_relevance > relevance[k])
+        if good.any():
+            values = world.population.values[world.members.org[world.members.of(int(ids[k]))]]
+            for j in np.flatnonzero(good).tolist():
+                movers = fit(p, values, store.mission[sample[j]]) >= p.admission_fit
+                good[j] = int(movers.sum()) >= p.absorption_movers
         if good.any():
             out[k] = int(sample[np.flatnonzero(good)[np.argmax(similar[good])]])
     return out

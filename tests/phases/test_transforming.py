@@ -192,11 +192,11 @@ def test_time_runs_out_in_transformation_failed():
     ]
 
 
-def absorption_world(trend=1.0, absorber_mission=(0.5, 0.5), absorbed_at=0.3):
+def absorption_world(trend=1.0, absorber_mission=(0.5, 0.5), absorbed_at=0.3, **params):
     """Alliance a (transforming, near ``absorbed_at``) and b (evolving) by a need at 0.6."""
     x = absorbed_at
     values = [[x, x], [x + 0.02, x], [x, x + 0.02], [0.5, 0.5], [0.52, 0.5], [0.5, 0.52]]
-    p = params2(n_organisations=6, renewal_rate=0.0, absorption_rate=1.0)
+    p = params2(n_organisations=6, renewal_rate=0.0, absorption_rate=1.0, **params)
     world = make_world(values, params=p, need=[0.6, 0.6], step=STEP)
     set_trust(world, 0.6)
     a = add_alliance(world, [0, 1, 2], TRANSFORMING, since=STEP - 1, governance=0, cohesion=0.5)
@@ -225,6 +225,9 @@ def test_absorption_merges_into_a_close_healthy_alliance():
         pytest.param({"trend": 0.2}, id="unhealthy"),
         pytest.param({"absorber_mission": (1.0, 0.9)}, id="less-relevant"),
         pytest.param({"absorbed_at": 0.0, "absorber_mission": (0.6, 0.6)}, id="too-different"),
+        # members fit the absorber's mission 0.6 or less: a merger would carry nobody over
+        pytest.param({"admission_fit": 0.65}, id="nobody-would-move"),
+        pytest.param({"absorption_movers": 4}, id="too-few-would-move"),
     ],
 )
 def test_no_absorption_into_an_unhealthy_less_relevant_or_distant_alliance(kw):
