@@ -423,7 +423,7 @@ class Params:
         "C16",
     )
     exit_commitment: float = _p(
-        0.342,
+        0.311,
         0.0,
         1.0,
         "commitment",
@@ -974,7 +974,7 @@ class Params:
         "C14",
     )
     ambition: float = _p(
-        0.119,
+        0.124,
         0.0,
         1.0,
         "results",
@@ -983,7 +983,7 @@ class Params:
         "C14",
     )
     social_aspiration: float = _p(
-        0.537,
+        0.554,
         0.0,
         1.0,
         "share",
@@ -1021,7 +1021,7 @@ class Params:
         "C21",
     )
     transform_hazard: float = _p(
-        0.156,
+        0.147,
         0.0,
         1.0,
         "per month",
@@ -1119,7 +1119,7 @@ class Params:
         1.5, 1.0, 10.0, "ratio", "A new goal is this much larger than the last.", "evolving", "C14"
     )
     completion_relevance: float = _p(
-        0.473,
+        0.472,
         0.0,
         1.0,
         "relevance",
@@ -1190,7 +1190,7 @@ class Params:
         "C22",
     )
     renewal_rate: float = _p(
-        0.127,
+        0.198,
         0.0,
         1.0,
         "per month",
@@ -1303,7 +1303,7 @@ class Params:
         "C21",
     )
     wind_down_commitment: float = _p(
-        0.458,
+        0.499,
         0.0,
         1.0,
         "commitment",
@@ -1321,7 +1321,7 @@ class Params:
         "C21",
     )
     absorption_rate: float = _p(
-        0.03,
+        0.069,
         0.0,
         1.0,
         "per month",

@@ -1,12 +1,15 @@
 """The default scenario against the literature targets (docs/ODD.md section 8).
 
-The defaults of the seven free parameters of `experiments/targets/literature.toml` are the
+The defaults of the eight free parameters of `experiments/targets/literature.toml` are the
 posterior median of `alliances calibrate` on that file (ODD 8). The targets: a
 Kaplan-Meier median lifespan from founding of about seven years (Bleeke & Ernst 1995;
 5-7 years for joint ventures, Ernst & Bamford 2005), an outcome mix among ended founded
 alliances of about 15% success, 34% failure and 51% intermediate (Reuer & Zollo 2005),
 more than half of founded alliances ending within the 20 years, and no single end cause
-above 60%. Tolerances are wide: these are statistics over a handful of runs.
+above 60%. Tolerances are wide: these are statistics over a handful of runs. The small
+form (4 runs) widens the outcome shares' bands by 0.05 on each side, about two standard
+errors of a 4-run share here (runs differ by about 0.05 in their failure share); at the
+calibrated defaults the failure share sits low in its band (0.25 over 24 runs).
 """
 
 import pandas as pd
@@ -28,7 +31,8 @@ def test_default_scenario_is_near_the_literature_targets(seeds):
     assert 66 <= median <= 108  # about seven years (84 months)
     ended = founded[observed]
     mix = ended.end_outcome.value_counts(normalize=True)
-    assert 0.08 <= mix["success"] <= 0.25
-    assert 0.22 <= mix["failure"] <= 0.46
-    assert 0.38 <= mix["intermediate"] <= 0.64
+    slack = 0.05 if seeds < 16 else 0.0
+    assert 0.08 - slack <= mix["success"] <= 0.25 + slack
+    assert 0.22 - slack <= mix["failure"] <= 0.46 + slack
+    assert 0.38 - slack <= mix["intermediate"] <= 0.64 + slack
     assert ended.end_cause.value_counts(normalize=True).max() <= 0.6
