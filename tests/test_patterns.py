@@ -160,9 +160,6 @@ def test_6_within_runs_complementary_founders_fail_less_for_lack_of_results(form
     assert ratio.hazard_ratio < 1, ratio
 
 
-@pytest.mark.xfail(
-    strict=True, reason="known: at the calibrated defaults the interval reaches 1 (ODD 1)"
-)
 def test_6_within_runs_the_interval_excludes_no_effect(form):
     if form is SMALL:
         pytest.skip("an interval over 4 seeds says little (full form only)")
