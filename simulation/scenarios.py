@@ -41,7 +41,7 @@ SCENARIOS: dict[str, Scenario] = {
             "stable",
             "Low, steady pressure, a slow need and modest aims: alliances evolve and rarely "
             "transform (C19).",
-            {"pressure": 0.05, "need_drift": 0.001, "ambition": 0.04},
+            {"pressure": 0.05, "need_drift": 0.001, "ambition": 0.02},
         ),
         Scenario(
             "crisis",
