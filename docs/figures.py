@@ -1,6 +1,6 @@
 """Make the README's figure: docs/images/lifecycle.png.
 
-Run: ``.venv/bin/python docs/figures.py`` (about half a minute).
+Run: ``.venv/bin/python docs/figures.py`` (about a minute).
 """
 
 from pathlib import Path
@@ -35,7 +35,7 @@ def main() -> None:
 
     for pressure, colour in ((0.2, "#009E73"), (0.5, "#E69F00"), (0.8, "#D55E00")):
         founded = pd.concat(
-            [run("default", seed=s, pressure=pressure).alliances.query("founded") for s in range(4)]
+            [run("default", seed=s, pressure=pressure).alliances.query("founded") for s in range(12)]
         )
         times, survival = kaplan_meier(founded.duration, founded.event_observed)
         right.step(
@@ -48,7 +48,7 @@ def main() -> None:
         )
     right.axhline(0.5, color="grey", lw=0.8, ls=":")
     right.set(
-        title="Survival of founded alliances (Kaplan-Meier, 4 runs each)",
+        title="Survival of founded alliances (Kaplan-Meier, 12 runs each)",
         xlabel="age (years)",
         ylabel="share still alive",
         ylim=(0, 1.02),
