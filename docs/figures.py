@@ -35,7 +35,10 @@ def main() -> None:
 
     for pressure, colour in ((0.2, "#009E73"), (0.5, "#E69F00"), (0.8, "#D55E00")):
         founded = pd.concat(
-            [run("default", seed=s, pressure=pressure).alliances.query("founded") for s in range(12)]
+            [
+                run("default", seed=s, pressure=pressure).alliances.query("founded")
+                for s in range(12)
+            ]
         )
         times, survival = kaplan_meier(founded.duration, founded.event_observed)
         right.step(
