@@ -18,7 +18,6 @@ import numpy as np
 
 from simulation.agents import Alliance, Organisation
 from simulation.behaviour import attention, endings
-from simulation.behaviour import commitment as commit
 from simulation.behaviour.production import relevance
 from simulation.environment import SHOCK_MONTHS, SHOCK_SIZE, Environment
 from simulation.params import Params
@@ -302,12 +301,12 @@ class AllianceModel(mesa.Model):
             return
         rows = world.members.of(absorbed)
         orgs = world.members.org[rows]
-        fits = commit.fit(
+        fitting = endings.movers(
             self.params, world.population.values[orgs], world.alliances.mission[absorber]
         )
         world.members.end(rows, self.steps, "absorbed")
         world.refresh()
-        moving = orgs[fits >= self.params.admission_fit]
+        moving = orgs[fitting]
         self._join(absorber, moving, self.params.newcomer_commitment)
 
     def transition(self, alliance: int, to_phase: int, cause: str) -> None:

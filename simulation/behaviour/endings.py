@@ -74,6 +74,16 @@ def agree_to_end(
     )
 
 
+def movers(params: Params, values: np.ndarray, missions: np.ndarray) -> np.ndarray:
+    """Which members (rows of ``values``) fit a mission well enough to move over in a merger.
+
+    ``missions`` is one mission (a mask per member) or several (a row of masks each).
+    """
+    from simulation.behaviour.commitment import fit
+
+    return fit(params, values, np.asarray(missions)[..., None, :]) >= params.admission_fit
+
+
 def absorbers(
     world: World,
     ids: np.ndarray,
@@ -89,7 +99,6 @@ def absorbers(
     its members fit well enough to be admitted (``admission_fit``): a merger carries
     members over, or it is no merger.
     """
-    from simulation.behaviour.commitment import fit
     from simulation.population import distance
     from simulation.state import EVOLVING
 
@@ -109,9 +118,8 @@ def absorbers(
         good = (similar >= p.absorption_fit) & (their_relevance > relevance[k])
         if good.any():
             values = world.population.values[world.members.org[world.members.of(int(ids[k]))]]
-            for j in np.flatnonzero(good).tolist():
-                movers = fit(p, values, store.mission[sample[j]]) >= p.admission_fit
-                good[j] = int(movers.sum()) >= p.absorption_movers
+            moving = movers(p, values, store.mission[sample[good]]).sum(axis=1)
+            good[good] = moving >= p.absorption_movers
         if good.any():
             out[k] = int(sample[np.flatnonzero(good)[np.argmax(similar[good])]])
     return out
