@@ -70,18 +70,22 @@ def _require_ended_from(alliances: pd.DataFrame) -> None:
 ADJUSTED_FOR = ("founding_value_spread", "founding_trust", "founding_size")
 
 
-def within_runs(alliances: pd.DataFrame) -> pd.DataFrame:
-    """Pattern 6 read within runs: the hazard of a results failure by founding covariates.
+def within_runs(alliances: pd.DataFrame, event: str = "results_failure") -> pd.DataFrame:
+    """The hazard of an ending by founding covariates, within runs (pattern 6, section 8).
 
     A cause-specific Cox model (lifelines ``CoxPHFitter``) over founded alliances, time
     from founding, event = ended for lack of results (``results_failed``), other endings
     and the horizon censor. Covariates are standardised, so each hazard ratio is per
-    standard deviation: founding complementarity, adjusted for ``ADJUSTED_FOR``.
+    standard deviation: founding complementarity, adjusted for ``ADJUSTED_FOR``. With
+    ``event="any"`` every ending counts (``event_observed``): how far what the founders
+    were predicts how long the alliance lives.
 
     Returns:
         One row per covariate: ``hazard_ratio``, ``ci_low``, ``ci_high`` (95%), ``p``,
         with ``alliances`` and ``events`` counted in ``attrs``.
     """
+    if event not in ("results_failure", "any"):
+        raise ConfigError(f"unknown event {event!r}: use 'results_failure' or 'any'")
     from lifelines import CoxPHFitter
 
     founded = alliances[alliances["founded"]]
@@ -89,7 +93,10 @@ def within_runs(alliances: pd.DataFrame) -> pd.DataFrame:
     data = founded[covariates].astype(float)
     data = (data - data.mean()) / data.std()
     data["duration"] = founded["duration"].astype(float).clip(lower=0.5)
-    data["event"] = results_failed(founded).astype(int)
+    if event == "results_failure":
+        data["event"] = results_failed(founded).astype(int)
+    else:
+        data["event"] = founded["event_observed"].astype(bool).astype(int)
     fitted = CoxPHFitter().fit(data, "duration", "event").summary
     table = pd.DataFrame(
         {
@@ -140,6 +147,9 @@ def figures(results) -> dict[str, float]:
     row["crisis_ends"] = float(in_crisis.sum())
     reformed = (founded["ended_from"] == "forming").fillna(False)
     row["reforming_failures"] = float((reformed & failed).sum())
+    # what the founders were, on average (pattern 4's chain: what care buys)
+    for covariate in ("founding_trust", "founding_value_spread", "founding_complementarity"):
+        row[covariate] = float(founded[covariate].mean())
     row["peak_open"] = float(founded[founded["open"]]["peak_size"].mean())
     row["peak_closed"] = float(founded[~founded["open"]]["peak_size"].mean())
     row["open_minus_closed"] = row["peak_open"] - row["peak_closed"]
