@@ -145,6 +145,20 @@ class PoolExecutor:
         for process in processes:
             process.join(timeout=5)
 
+    def _submit(self, job: Job, chunk: Chunk) -> Future:
+        """Send a chunk to the pool; a pool that broke since the last look is replaced first.
+
+        A worker can die between two looks at the finished chunks: the pool then refuses
+        new work before its chunks in flight come back as failed. Those still come back
+        (and are recorded as failed); this chunk goes to a fresh pool.
+        """
+        try:
+            return self.pool.submit(execute, job, chunk.tasks, chunk.token)
+        except BrokenProcessPool:
+            self._stop(self.pool)
+            self.pool = self._new_pool()
+            return self.pool.submit(execute, job, chunk.tasks, chunk.token)
+
     def map(self, job: Job, chunks: Iterable[Chunk]) -> Iterator[Finished]:
         """Yield each chunk with its outcomes as it finishes."""
         source = iter(chunks)
@@ -152,8 +166,7 @@ class PoolExecutor:
         window = IN_FLIGHT_PER_WORKER * self.workers
         while True:
             while len(pending) < window and (chunk := next(source, None)) is not None:
-                future = self.pool.submit(execute, job, chunk.tasks, chunk.token)
-                pending[future] = (chunk, self.pool)
+                pending[self._submit(job, chunk)] = (chunk, self.pool)
             if not pending:
                 return
             done, _ = wait(pending, return_when=FIRST_COMPLETED)

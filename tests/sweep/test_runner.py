@@ -553,3 +553,33 @@ def test_at_the_tail_the_finished_chunks_are_merged_while_a_worker_is_idle(
         assert (one / table / "part-0.parquet").read_bytes() == (
             two / table / "part-0.parquet"
         ).read_bytes()
+
+
+def test_a_pool_that_broke_between_two_looks_is_replaced_before_the_next_chunk():
+    """A worker can die after the sweep last looked at the finished chunks and before it
+    sends the next: the broken pool then refuses the chunk. The executor starts a new pool
+    and the chunk runs there, instead of the sweep stopping with BrokenProcessPool."""
+    import time
+    from concurrent.futures.process import BrokenProcessPool
+
+    from simulation.params import Params
+    from simulation.sweep.worker import Chunk, Job, RunTask
+
+    executor = executors_module.PoolExecutor(1)
+    try:
+        broken = executor.pool
+        broken.submit(int).result()
+        for process in list(broken._processes.values()):
+            process.kill()
+        deadline = time.monotonic() + 30
+        while not broken._broken and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with pytest.raises(BrokenProcessPool):  # what the sweep met before
+            broken.submit(int)
+        job = Job("broken", "default", ("runs",), 1, out=None, meta={})
+        task = RunTask("broken-s0000-r00", 0, 0, Params(n_organisations=30, steps=6, seed=1))
+        ((chunk, outcomes),) = list(executor.map(job, [Chunk("t0", [task])]))
+        assert executor.pool is not broken
+        assert chunk.token == "t0" and [o.ok for o in outcomes] == [True]
+    finally:
+        executor.close(cancel=True)
