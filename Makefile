@@ -3,6 +3,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 OUT    ?= results
+TEST_WORKERS ?= 2
 
 .PHONY: run test test-all test-slow lint typecheck format bench demo messages clean help
 
@@ -28,10 +29,10 @@ run: $(STAMP)
 	$(VENV)/bin/alliances report $(OUT)
 
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 test-slow: $(STAMP)
-	$(PY) -m pytest -m slow
+	$(PY) -m pytest -m slow -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
