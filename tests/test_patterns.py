@@ -93,13 +93,18 @@ def pooled_alliances(seeds, n_organisations):
 
 
 @functools.cache
-def _complementarity_ratio(seeds, n_organisations):
-    return patterns.within_runs(_pooled(seeds, n_organisations)).loc["founding_complementarity"]
+def _ratios(seeds, n_organisations, event):
+    return patterns.within_runs(_pooled(seeds, n_organisations), event=event)
+
+
+def ratios(form, event):
+    """The founding-covariate Cox rows of the pooled runs (fitted once per form and event)."""
+    return _ratios(tuple(form["seeds"]), form["overrides"]["n_organisations"], event)
 
 
 def complementarity_ratio(form):
-    """Pattern 6 within runs: the Cox row of founding complementarity (fitted once per form)."""
-    return _complementarity_ratio(tuple(form["seeds"]), form["overrides"]["n_organisations"])
+    """Pattern 6 within runs: the Cox row of founding complementarity."""
+    return ratios(form, "results_failure").loc["founding_complementarity"]
 
 
 def test_3_chain_a_leaders_revolutions_fall_apart_as_they_are_adopted(form):
@@ -188,20 +193,10 @@ def test_6_within_runs_the_interval_excludes_no_effect(form):
     assert ratio.ci_high < 1, ratio
 
 
-@functools.cache
-def _survival_ratios(seeds, n_organisations):
-    return patterns.within_runs(_pooled(seeds, n_organisations), event="any")
-
-
-def survival_ratios(form):
-    """Cox rows of the founding covariates for any ending (fitted once per form)."""
-    return _survival_ratios(tuple(form["seeds"]), form["overrides"]["n_organisations"])
-
-
 def test_within_runs_complementary_founders_live_longer(form):
     """ODD 1 (pattern 4) and 8: of what the founders were, complementarity predicts how
     long an alliance lives (every ending counts), through its results."""
-    ratio = survival_ratios(form).loc["founding_complementarity"]
+    ratio = ratios(form, "any").loc["founding_complementarity"]
     assert ratio.hazard_ratio < 1, ratio
     if form is FULL:
         assert ratio.ci_high < 1, ratio
@@ -215,9 +210,9 @@ def test_within_runs_complementary_founders_live_longer(form):
     "SD, both intervals include 1): trust follows experience, missions follow the need",
 )
 def test_within_runs_trusting_and_alike_founders_live_longer():
-    ratios = survival_ratios(FULL)
-    trust, spread = ratios.loc["founding_trust"], ratios.loc["founding_value_spread"]
-    assert trust.ci_high < 1 or spread.ci_low > 1, ratios
+    table = ratios(FULL, "any")
+    trust, spread = table.loc["founding_trust"], table.loc["founding_value_spread"]
+    assert trust.ci_high < 1 or spread.ci_low > 1, table
 
 
 @pytest.mark.slow

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from concurrent.futures.process import BrokenProcessPool
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -10,11 +12,12 @@ import pytest
 
 import simulation
 from simulation.errors import OutputError
-from simulation.params import PARAMETER_NAMES
+from simulation.params import PARAMETER_NAMES, Params
 from simulation.results import METADATA_KEY
 from simulation.sweep import SweepInterrupted, load_design, run_experiment
 from simulation.sweep import executors as executors_module
 from simulation.sweep.runner import FAIL_ENV, chunk_size
+from simulation.sweep.worker import Chunk, Job, RunTask
 
 TABLES = ("runs", "alliances", "events", "timeseries")
 
@@ -559,12 +562,6 @@ def test_a_pool_that_broke_between_two_looks_is_replaced_before_the_next_chunk()
     """A worker can die after the sweep last looked at the finished chunks and before it
     sends the next: the broken pool then refuses the chunk. The executor starts a new pool
     and the chunk runs there, instead of the sweep stopping with BrokenProcessPool."""
-    import time
-    from concurrent.futures.process import BrokenProcessPool
-
-    from simulation.params import Params
-    from simulation.sweep.worker import Chunk, Job, RunTask
-
     executor = executors_module.PoolExecutor(1)
     try:
         broken = executor.pool
