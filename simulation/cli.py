@@ -157,9 +157,10 @@ def _cmd_params(args: argparse.Namespace) -> int:
             group = row["group"]
             print(f"\n[{group}]")
         rng = "" if row["low"] is None else f"[{row['low']}, {row['high']}]"
+        claim = "" if row["claim"] == "-" else f" ({row['claim']})"
         print(
             f"  {row['name']:<24} {row['default']!s:<14} {rng:<20} {row['unit']:<14} "
-            f"{row['meaning']}"
+            f"{row['meaning']}{claim}"
         )
     return 0
 

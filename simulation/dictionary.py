@@ -68,6 +68,9 @@ EXIT_REASONS: tuple[str, ...] = (
     "wound_down",
     "completed",
     "dissolved",
+    # Only in runs with controlled organisations (the classroom, ``simulation.control``):
+    "left_by_choice",
+    "declined",
 )
 
 
@@ -236,8 +239,8 @@ ALLIANCES: tuple[Column, ...] = (
         "founding_trust",
         "float64",
         "trust",
-        "Mean trust of each founder in each other founder at the end of the founding month; "
-        "NaN if never founded.",
+        "Mean trust of each founder in each other founder when the alliance is founded "
+        "(after that month's forming); NaN if never founded.",
         "0 to 1",
     ),
     _c(

@@ -1025,8 +1025,8 @@ class Params:
         0.0,
         1.0,
         "per month",
-        "Chance per month, at full leadership, that a stagnating, irrelevant or meaningless "
-        "alliance faces it and starts transforming.",
+        "Chance per month that a stagnating, irrelevant or meaningless alliance faces it "
+        "and starts transforming.",
         "evolving",
         "C22",
     )
@@ -1257,8 +1257,7 @@ class Params:
         0.0,
         1.0,
         "fit",
-        "A member whose fit with the adopted proposal is below this does not follow and leaves "
-        "(an evolutionary renewal then moves the mission only part way to the proposal).",
+        "A member whose fit with the adopted proposal is below this does not follow and leaves.",
         "transforming",
         "C22",
     )

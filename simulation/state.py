@@ -69,7 +69,7 @@ _FIELDS: dict[str, tuple[type, object]] = {
     "revolutionary_renewals": (np.int64, 0),
 }
 #: Per-alliance vector fields (one point in value space each).
-_VECTORS: tuple[str, ...] = ("mission", "leader_proposal", "collective_proposal")
+_VECTORS: tuple[str, ...] = ("mission",)
 
 
 class AllianceStore:

@@ -59,6 +59,8 @@ def test_params_and_scenarios_list_everything(capsys):
     assert main(["params"]) == 0
     listing = capsys.readouterr().out
     assert all(name in listing for name in PARAMETER_NAMES)
+    line = next(row for row in listing.splitlines() if row.split()[:1] == ["forming_care"])
+    assert "[0.0, 1.0]" in line and "share" in line and line.endswith("(C24)")
     assert main(["scenarios"]) == 0
     listing = capsys.readouterr().out
     assert all(name in listing for name in SCENARIOS)

@@ -14,7 +14,8 @@ killed write and is deleted when the folder is next opened.
 - The sweep merges groups as it goes (``FANIN`` groups of a level into one of the next
   level, ``m<level>-<token>``) and, when it ends, all groups into ``part-0`` with the rows
   in run order, so a finished sweep holds one part per table whatever the executor, the
-  number of workers or the interruptions. A merge stages every output, writes a journal
+  number of workers or the interruptions (if its tables hold at most ``FINAL_BYTES``; a
+  larger sweep keeps its merged groups). A merge stages every output, writes a journal
   ``.journal/<name>.merge.json``, then renames the outputs and deletes the inputs; a
   journal left behind is rolled forward.
 

@@ -85,3 +85,12 @@ def test_sensitivity_is_a_sobol_design_over_the_main_parameters():
             "complementarity", "tie_density"}  # fmt: skip
     assert main <= set(design.varied)
     assert design.problem()["names"] == list(design.varied)
+
+
+def test_sensitivity_covers_every_calibration_knob():
+    from simulation.calibrate import load_targets
+
+    design = load_design(EXPERIMENTS / "sensitivity.toml")
+    knobs = load_targets(EXPERIMENTS / "targets" / "literature.toml").free
+    assert set(knobs) <= set(design.varied)
+    assert len(design.varied) == 25 and design.n_runs == 64 * (25 + 2) * 2
