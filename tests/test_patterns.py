@@ -7,6 +7,7 @@ the full form (24 seeds, 300 organisations) and asserts that the 95% bootstrap i
 the difference excludes zero where docs/ODD.md says the pattern is clear.
 """
 
+import dataclasses
 import functools
 
 import pandas as pd
@@ -149,6 +150,57 @@ def test_4_care_pays_where_there_are_no_re_formings():
     overrides = {**FULL["overrides"], "revolution_gap": 1.0}
     table = patterns.measure(4, FULL["seeds"], overrides).set_index("figure")
     assert table.loc["survival_72", "clear"], table.to_string()
+
+
+#: A need that stands still: no drift, and pressure moves it neither way (ODD 1, pattern 4).
+STILL_NEED = {"need_drift": 0.0, "pressure_need_drift": 0.0, "pressure_need_jump": 0.0}
+#: Both consensus thresholds at their default midpoint: care no longer asks for more consensus.
+CONSENSUS_FIXED = {"consensus_needed_careless": 0.575, "consensus_needed_careful": 0.575}
+
+
+@functools.cache
+def _measure_4(seeds, n_organisations, scenario, extra):
+    item = dataclasses.replace(patterns.pattern(4), scenario=scenario)
+    overrides = {"n_organisations": n_organisations, **dict(extra)}
+    return patterns.measure(item, seeds, overrides).set_index("figure")
+
+
+def measure_4(form, scenario="default", **extra):
+    """Pattern 4 measured in another world (run once per form and world)."""
+    n = form["overrides"]["n_organisations"]
+    return _measure_4(tuple(form["seeds"]), n, scenario, tuple(sorted(extra.items())))
+
+
+def test_4_care_pays_where_the_need_stands_still(form):
+    """Pattern 4 in full where the need does not move (ODD 1): fewer founded, and those
+    founded live longer."""
+    table = measure_4(form, **STILL_NEED)
+    assert table["holds"].all(), table.to_string()
+    if form is FULL:
+        assert table["clear"].all(), table.to_string()
+
+
+@pytest.mark.slow
+def test_4_chain_in_a_still_need_the_consensus_threshold_carries_the_gain():
+    """ODD 1, pattern 4: with the consensus thresholds equal, care's survival gain in a
+    still need falls to well under half, and it shrinks in the ``stable`` scenario too."""
+    full = measure_4(FULL, **STILL_NEED).loc["survival_72", "difference"]
+    fixed = measure_4(FULL, **STILL_NEED, **CONSENSUS_FIXED).loc["survival_72"]
+    assert 0 < fixed["difference"] < 0.5 * full and fixed["ci_low"] < 0 < fixed["ci_high"]
+    stable = measure_4(FULL, scenario="stable").loc["survival_72"]
+    assert 0 < stable["difference"] < full, stable
+
+
+@pytest.mark.slow
+def test_4_chain_in_a_still_need_trusting_and_larger_founding_groups_live_longer():
+    """ODD 1, pattern 4: within runs where the need stands still, founding trust and size
+    lower the hazard of ending, while value spread lowers it too (diverse founders last)."""
+    alliances = pd.concat(
+        [run("default", seed=s, n_organisations=300, **STILL_NEED).alliances for s in range(24)]
+    )
+    rows = patterns.within_runs(alliances, event="any")
+    for covariate in ("founding_trust", "founding_size", "founding_value_spread"):
+        assert rows.loc[covariate, "ci_high"] < 1.0, rows.to_string()
 
 
 def test_6_at_the_defaults_results_failures_are_stagnation_crises(form):
