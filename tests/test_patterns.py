@@ -192,6 +192,24 @@ def test_4_chain_in_a_still_need_the_consensus_threshold_carries_the_gain():
 
 
 @pytest.mark.slow
+def test_4_chain_in_a_still_need_about_half_of_the_gain_is_fewer_alliances():
+    """ODD 1, pattern 4: a careless population founding as few alliances, because fewer
+    are started, gains clearly in survival, but only about half of what care gains."""
+    care = measure_4(FULL, **STILL_NEED).loc["survival_72", "difference"]
+    fewer = dataclasses.replace(
+        patterns.pattern(4),
+        low={"initiation_rate": 0.01},
+        high={"initiation_rate": 0.004},
+        fixed={"forming_care": 0.1},
+    )
+    table = patterns.measure(fewer, FULL["seeds"], {**FULL["overrides"], **STILL_NEED})
+    table = table.set_index("figure")
+    founded, survival = table.loc["alliances_founded"], table.loc["survival_72"]
+    assert founded["ci_high"] < -30, table.to_string()  # about as many fewer as care
+    assert survival["ci_low"] > 0 and survival["difference"] < 0.75 * care, table.to_string()
+
+
+@pytest.mark.slow
 def test_4_chain_in_a_still_need_trusting_and_larger_founding_groups_live_longer():
     """ODD 1, pattern 4: within runs where the need stands still, founding trust and size
     lower the hazard of ending, while value spread lowers it too (diverse founders last)."""
