@@ -188,7 +188,7 @@ def test_4_chain_in_a_still_need_the_consensus_threshold_carries_the_gain():
     fixed = measure_4(FULL, **STILL_NEED, **CONSENSUS_FIXED).loc["survival_72"]
     assert 0 < fixed["difference"] < 0.5 * full and fixed["ci_low"] < 0 < fixed["ci_high"]
     stable = measure_4(FULL, scenario="stable").loc["survival_72"]
-    assert 0 < stable["difference"] < full, stable
+    assert 0 < stable["difference"] < full and stable["ci_low"] < 0, stable  # not clear
 
 
 @pytest.mark.slow

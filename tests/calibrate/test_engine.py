@@ -182,23 +182,19 @@ draws = 0
     return bool(low <= truth <= high)
 
 
+def covered_by_two_data_sets(tmp_path, **budget):
+    """Whether the 90% interval holds the truth, for data seeds 101 and 202."""
+    return [_recovery(tmp_path / str(seed), **budget, data_seed=seed) for seed in (101, 202)]
+
+
 def test_recovers_a_known_parameter(tmp_path):
     # A 90% interval misses the truth for about one data set in ten: with this budget 7
     # of 8 data seeds (101-808) covered it on 3 December 2026, 101 did not. Two data sets,
     # of which one may miss, keep the test from failing by chance (about 1% if each
     # covers with 90%) while still failing for a biased posterior.
-    covered = [
-        _recovery(
-            tmp_path / str(seed),
-            population=16,
-            generations=2,
-            organisations=80,
-            replications=1,
-            narrower=0.8,
-            data_seed=seed,
-        )
-        for seed in (101, 202)
-    ]
+    covered = covered_by_two_data_sets(
+        tmp_path, population=16, generations=2, organisations=80, replications=1, narrower=0.8
+    )
     assert any(covered), covered
 
 
@@ -208,18 +204,9 @@ def test_recovers_a_known_parameter_larger_budget(tmp_path):
     # numpy, scipy and pyABC versions. On a fresh install on 4 December 2026 (numpy 2.5.5,
     # scipy 1.18.1, pyABC 0.13.0) data seed 101 gave [0.114, 0.331] around the truth 0.1
     # and 202 gave [0.048, 0.154]; on the install before, 101 held it.
-    covered = [
-        _recovery(
-            tmp_path / str(seed),
-            population=60,
-            generations=4,
-            organisations=150,
-            replications=2,
-            narrower=0.5,
-            data_seed=seed,
-        )
-        for seed in (101, 202)
-    ]
+    covered = covered_by_two_data_sets(
+        tmp_path, population=60, generations=4, organisations=150, replications=2, narrower=0.5
+    )
     assert any(covered), covered
 
 
