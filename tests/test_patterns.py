@@ -83,14 +83,18 @@ def test_7_denser_ties_alliances_form_sooner(form):
 
 
 @functools.cache
-def _pooled(seeds, n_organisations):
+def _pooled(seeds, n_organisations, extra=()):
     return pd.concat(
-        [run("default", seed=s, n_organisations=n_organisations).alliances for s in seeds]
+        [
+            run("default", seed=s, n_organisations=n_organisations, **dict(extra)).alliances
+            for s in seeds
+        ]
     )
 
 
-def pooled_alliances(seeds, n_organisations):
-    return _pooled(tuple(seeds), n_organisations)
+def pooled_alliances(seeds, n_organisations, **extra):
+    """The alliances of default runs over ``seeds`` (with ``extra`` parameters), pooled."""
+    return _pooled(tuple(seeds), n_organisations, tuple(sorted(extra.items())))
 
 
 @functools.cache
@@ -140,18 +144,6 @@ def test_4_chain_care_buys_trusting_alike_founders_not_complementary_ones(form):
     assert abs(gain.founding_complementarity) < 0.02, gain
 
 
-@pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="known (ODD 1, pattern 4): with no revolutionary renewals, so no re-formings, "
-    "careful alliances still do not live clearly longer (+0.003 [-0.036, +0.045])",
-)
-def test_4_care_pays_where_there_are_no_re_formings():
-    overrides = {**FULL["overrides"], "revolution_gap": 1.0}
-    table = patterns.measure(4, FULL["seeds"], overrides).set_index("figure")
-    assert table.loc["survival_72", "clear"], table.to_string()
-
-
 #: A need that stands still: no drift, and pressure moves it neither way (ODD 1, pattern 4).
 STILL_NEED = {"need_drift": 0.0, "pressure_need_drift": 0.0, "pressure_need_jump": 0.0}
 #: Both consensus thresholds at their default midpoint: care no longer asks for more consensus.
@@ -169,6 +161,17 @@ def measure_4(form, scenario="default", **extra):
     """Pattern 4 measured in another world (run once per form and world)."""
     n = form["overrides"]["n_organisations"]
     return _measure_4(tuple(form["seeds"]), n, scenario, tuple(sorted(extra.items())))
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="known (ODD 1, pattern 4): with no revolutionary renewals, so no re-formings, "
+    "careful alliances still do not live clearly longer (+0.003 [-0.036, +0.045])",
+)
+def test_4_care_pays_where_there_are_no_re_formings():
+    table = measure_4(FULL, revolution_gap=1.0)
+    assert table.loc["survival_72", "clear"], table.to_string()
 
 
 def test_4_care_pays_where_the_need_stands_still(form):
@@ -213,9 +216,7 @@ def test_4_chain_in_a_still_need_about_half_of_the_gain_is_fewer_alliances():
 def test_4_chain_in_a_still_need_trusting_and_larger_founding_groups_live_longer():
     """ODD 1, pattern 4: within runs where the need stands still, founding trust and size
     lower the hazard of ending, while value spread lowers it too (diverse founders last)."""
-    alliances = pd.concat(
-        [run("default", seed=s, n_organisations=300, **STILL_NEED).alliances for s in range(24)]
-    )
+    alliances = pooled_alliances(FULL["seeds"], FULL["overrides"]["n_organisations"], **STILL_NEED)
     rows = patterns.within_runs(alliances, event="any")
     for covariate in ("founding_trust", "founding_size", "founding_value_spread"):
         assert rows.loc[covariate, "ci_high"] < 1.0, rows.to_string()
